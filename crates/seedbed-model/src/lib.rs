@@ -1,0 +1,4 @@
+//! Seedbed's simulation core.
+pub mod frame;
+pub mod scenario;
+pub mod schema;
