@@ -58,11 +58,23 @@ impl Frame {
     pub fn real(&mut self, name: impl Into<String>, unit: &'static str, doc: &'static str, v: Vec<f64>) -> &mut Self {
         self.push(Column { name: name.into(), ty: ColType::Real, unit, doc }, Data::Real(v))
     }
-    pub fn text(&mut self, name: impl Into<String>, unit: &'static str, doc: &'static str, v: Vec<String>) -> &mut Self {
+    pub fn text(
+        &mut self,
+        name: impl Into<String>,
+        unit: &'static str,
+        doc: &'static str,
+        v: Vec<String>,
+    ) -> &mut Self {
         self.push(Column { name: name.into(), ty: ColType::Text, unit, doc }, Data::Text(v))
     }
     fn push(&mut self, c: Column, d: Data) -> &mut Self {
-        debug_assert!(self.data.is_empty() || d.len() == self.rows(), "column {} has {} rows, frame {}", c.name, d.len(), self.rows());
+        debug_assert!(
+            self.data.is_empty() || d.len() == self.rows(),
+            "column {} has {} rows, frame {}",
+            c.name,
+            d.len(),
+            self.rows()
+        );
         self.columns.push(c);
         self.data.push(d);
         self

@@ -110,6 +110,8 @@ params! {
         match_efficiency: f64 = 0.55, real(0.0, 10.0), "matches/month";
         /// Elasticity e of matches with respect to the unemployed. Source: Petrongolo and Pissarides 2001 (0.5).
         match_elasticity_unemployed: f64 = 0.5, SHARE, "elasticity";
+        /// Job seekers compared for each hire (the best skill of this many random seekers is hired).
+        tournament_size: u32 = 3, int(1, 100), "people";
         /// Share of an industry's unfilled vacancies open to job seekers from other fields.
         cross_field_share: f64 = 0.25, SHARE, "share";
         /// Largest monthly hiring of a firm, as a share of its employees (plus `hire_min`).
@@ -137,13 +139,13 @@ params! {
     /// Who founds a firm, and what the new firm starts with.
     pub struct Entrepreneurship {
         /// Monthly founding hazard of an employed person with skill 1, propensity 1 and no extra drivers. Calibrated to 145 k registrations a year.
-        base_hazard: f64 = 0.0012, SHARE, "1/month";
+        base_hazard: f64 = 0.0011, SHARE, "1/month";
         /// Upper bound of any person's founding hazard (used to draw candidates; exact thinning).
         max_hazard: f64 = 0.03, real(1e-9, 1.0), "1/month";
         /// Elasticity of the hazard to skill h. Source: Lazear 2005; assumption.
         skill_elasticity: f64 = 0.5, real(-5.0, 5.0), "elasticity";
         /// Hazard multiplier for unemployed people.
-        unemployed_multiplier: f64 = 1.6, NONNEG, "multiplier";
+        unemployed_multiplier: f64 = 1.0, NONNEG, "multiplier";
         /// Hazard multiplier for platform alumni ("Alibaba-affiliated" founders). Source: seed article; assumption.
         alumni_multiplier: f64 = 2.5, NONNEG, "multiplier";
         /// Weight of the field's opportunity (demand growth and recent VC per firm) in the log hazard.
@@ -161,7 +163,7 @@ params! {
         /// Months over which a failed founder's bad outcome lasts (job search), for the floor calculation.
         failure_spell_months: f64 = 18.0, real(1.0, 240.0), "months";
         /// Weight of the certainty-equivalent gain of founding in the log hazard.
-        gain_weight: f64 = 2.0, real(0.0, 50.0), "per unit of gain";
+        gain_weight: f64 = 0.6, real(0.0, 50.0), "per unit of gain";
         /// Probability that a founder starts in an industry other than his own field, chosen by opportunity.
         switch_industry_probability: f64 = 0.08, SHARE, "probability";
         /// Founder's savings put into the firm, in months of wage (median).
@@ -197,21 +199,21 @@ params! {
         /// zeta_in: innovation probability is 1 - exp(-zeta_in x RD_eff), RD_eff in researcher-months.
         zeta_innovation: f64 = 0.02, NONNEG, "1/researcher-month";
         /// zeta_im: imitation probability is 1 - exp(-zeta_im x RD_eff) x exp(-gap / imitation_gap_scale).
-        zeta_imitation: f64 = 0.02, NONNEG, "1/researcher-month";
+        zeta_imitation: f64 = 0.005, NONNEG, "1/researcher-month";
         /// Parameter a of the Beta(a, b) innovation draw. Source: K+S (Dosi et al. 2010: 3).
         beta_a: f64 = 3.0, real(0.01, 100.0), "";
         /// Parameter b of the Beta(a, b) innovation draw. Source: K+S (3).
         beta_b: f64 = 3.0, real(0.01, 100.0), "";
-        /// Lower end of the rescaled innovation draw (a draw below zero is discarded: the firm keeps its technology).
-        x_min: f64 = -0.04, real(-5.0, 5.0), "log points";
-        /// Upper end of the rescaled innovation draw.
-        x_max: f64 = 0.06, real(-5.0, 5.0), "log points";
+        /// Lower end of the rescaled innovation draw, in years of the industry's frontier growth (a draw below zero is discarded: the firm keeps its technology).
+        x_min: f64 = -0.5, real(-50.0, 50.0), "years of frontier growth";
+        /// Upper end of the rescaled innovation draw, in years of the industry's frontier growth. A firm that innovates every month then about keeps pace with the frontier; catching up takes radical jumps.
+        x_max: f64 = 0.6, real(-50.0, 50.0), "years of frontier growth";
         /// Scale of a radical jump: the jump is `scale x (Pareto(alpha) draw)` with minimum `scale`.
         radical_jump_scale: f64 = 0.15, NONNEG, "log points";
         /// Share of the technology gap to the industry's best closed by a successful imitation.
-        imitation_step: f64 = 0.5, SHARE, "share of gap";
+        imitation_step: f64 = 0.3, SHARE, "share of gap";
         /// Gap at which imitation is e times harder.
-        imitation_gap_scale: f64 = 0.5, real(1e-6, 100.0), "log points";
+        imitation_gap_scale: f64 = 0.25, real(1e-6, 100.0), "log points";
         /// Share of R&D spending that is researchers' pay (the rest is materials and compute).
         researcher_share_of_rd: f64 = 0.6, SHARE, "share";
         /// Elasticity of RD_eff to compute bought relative to need, in compute-intensive work.
@@ -222,6 +224,10 @@ params! {
         platform_spillover: f64 = 0.5, real(0.0, 10.0), "per unit of openness";
         /// Share of a VC-funded firm's monthly burn that is R&D.
         rd_share_of_burn: f64 = 0.5, SHARE, "share";
+        /// Smallest initial gap to the frontier, as a share of the industry's mean gap (gap = mean x (share + (1 - share) x Exp(1))).
+        initial_gap_min_share: f64 = 0.5, SHARE, "share of mean gap";
+        /// Log standard deviation of firms' R&D propensity (a multiplier of the industry's R&D share, mean 1).
+        rd_propensity_log_sd: f64 = 1.0, real(0.0, 5.0), "log points";
         /// Months over which a funded firm plans to spend a round (burn = cash / this).
         burn_months: f64 = 18.0, real(1.0, 240.0), "months";
     }
@@ -239,7 +245,7 @@ params! {
         /// Highest utilisation; demand beyond it is rationed pro rata.
         utilisation_max: f64 = 0.97, real(0.01, 0.999), "share";
         /// Share of capacity used by users outside the firm sector (government, platforms' own services, other cities).
-        outside_use_share: f64 = 0.45, real(0.0, 0.99), "share";
+        outside_use_share: f64 = 0.2, real(0.0, 0.99), "share";
     }
 
     /// Product markets: replicator dynamics, capacity, costs.
@@ -257,11 +263,15 @@ params! {
         /// Exponent beta in shock sd = shock_sd x (employees+1)^-beta. Source: Stanley et al. 1996 (about 0.2).
         shock_size_exponent: f64 = 0.2, real(0.0, 2.0), "exponent";
         /// Spare capacity of the firm sector at the start: labour productivity is set so capacity = demand x (1 + this).
-        spare_capacity_start: f64 = 0.15, real(0.0, 10.0), "share";
+        spare_capacity_start: f64 = 0.05, real(0.0, 10.0), "share";
         /// Firms plan employment for expected sales x (1 + this).
         employment_buffer: f64 = 0.05, real(0.0, 5.0), "share";
-        /// Share a new firm's founder keeps of the monthly profit as pay (owner's draw), at most the wage.
-        owner_draw_share: f64 = 0.5, SHARE, "share";
+        /// Share of a bootstrapped or listed firm's profit after tax paid out each month (owner's draw, dividends).
+        payout_share: f64 = 0.5, SHARE, "share";
+        /// Cash of a firm at the start, in months of its costs.
+        initial_cash_months: f64 = 3.0, NONNEG, "months of costs";
+        /// Mean age of the firms alive at the start (exponential).
+        initial_age_mean_years: f64 = 8.0, NONNEG, "years";
     }
 
     /// Venture capital funds and the bank.
@@ -302,8 +312,8 @@ params! {
         runway_trigger_months: f64 = 6.0, NONNEG, "months";
         /// A firm may raise at most one round in this many months.
         months_between_rounds: f64 = 9.0, NONNEG, "months";
-        /// New private GP funds (without the guidance fund) formed a year at baseline returns.
-        private_funds_per_year: f64 = 60.0, NONNEG, "funds/year";
+        /// Private LP money (social capital) offered to new GP funds a year at baseline returns, full scale. Assumption fitted to the guidance fund's 135 bn leveraged in 2.5 years plus purely private funds.
+        private_lp_supply_m_per_year: f64 = 80_000.0, NONNEG, "CNY m/year";
         /// Elasticity of private LP supply to recent fund returns (TVPI of active funds).
         lp_return_elasticity: f64 = 1.0, real(0.0, 10.0), "elasticity";
         /// Bank loan rate a year. Source: 1-year LPR 3.1-3.45% plus a small-firm spread.
@@ -358,7 +368,7 @@ params! {
         high_tech_years: f64 = 3.0, real(1.0, 50.0), "years";
         /// Little giant: at least this revenue a year. Source: MIIT little-giant rules (100 m).
         little_giant_min_revenue_m: f64 = 100.0, NONNEG, "CNY m/year";
-        /// Little giant: at most this revenue a year (an SME). 
+        /// Little giant: at most this revenue a year (an SME).
         little_giant_max_revenue_m: f64 = 4_000.0, NONNEG, "CNY m/year";
         /// Little giant: at least this R&D intensity (3%).
         little_giant_min_rd_intensity: f64 = 0.03, SHARE, "share of revenue";
@@ -406,8 +416,8 @@ params! {
         count: f64 = 3.0, NONNEG, "firms";
         /// Openness of their technology middle platform to startups without policy (commercial cloud).
         baseline_openness: f64 = 0.15, SHARE, "share";
-        /// Monthly hazard that a platform employee's alumni flag is set (they learn the platform's ways).
-        alumni_hazard: f64 = 0.02, SHARE, "1/month";
+        /// A platform employee who leaves after at least this many months is a platform alumnus.
+        alumni_min_months: f64 = 12.0, NONNEG, "months";
     }
 
     /// Low-altitude economy demand drivers.
@@ -461,7 +471,7 @@ params! {
         /// Cap per firm and year.
         cap_m_per_firm_year: f64 = 5.0, NONNEG, "CNY m/year";
         /// Instrument budget a year (at full scale).
-        budget_m_per_year: f64 = 4_000.0, NONNEG, "CNY m/year";
+        budget_m_per_year: f64 = 2_500.0, NONNEG, "CNY m/year";
         /// Eligible tiers (any one): tech-sme, high-tech, little-giant, unicorn, leading. Empty: all firms.
         tiers: Vec<String> = v(&["tech-sme", "high-tech", "little-giant"]), TEXTS, "";
         /// Eligible industries (ids). Empty: all.
@@ -503,7 +513,7 @@ params! {
         /// Subsidy per arriving graduate. Source: Hangzhou living subsidies (10 k bachelor, 30 k master, 50-100 k PhD).
         subsidy_m_per_graduate: f64 = 0.02, NONNEG, "CNY m/person";
         /// Instrument budget a year.
-        budget_m_per_year: f64 = 9_000.0, NONNEG, "CNY m/year";
+        budget_m_per_year: f64 = 4_000.0, NONNEG, "CNY m/year";
     }
 
     /// Insurance for failed founders. Source: seed article (18 months of unemployment insurance).
@@ -519,7 +529,7 @@ params! {
         /// Cap of the monthly benefit.
         cap_m_per_month: f64 = 0.008, NONNEG, "CNY m/month";
         /// Instrument budget a year.
-        budget_m_per_year: f64 = 1_500.0, NONNEG, "CNY m/year";
+        budget_m_per_year: f64 = 500.0, NONNEG, "CNY m/year";
     }
 
     /// One-off awards on first certification to a tier.
@@ -539,7 +549,7 @@ params! {
         /// Award to a new leading enterprise.
         leading_m: f64 = 10.0, NONNEG, "CNY m";
         /// Instrument budget a year.
-        budget_m_per_year: f64 = 3_000.0, NONNEG, "CNY m/year";
+        budget_m_per_year: f64 = 1_500.0, NONNEG, "CNY m/year";
     }
 
     /// Application scenarios: quarterly calls award pilot contracts (INFSO-SKIN style).
@@ -648,7 +658,7 @@ params! {
         share_cap: f64 = 0.30, real(0.0, 1.0), "share";
         /// Share of approved funds with a future-industry mandate.
         future_mandate_share: f64 = 0.5, SHARE, "share";
-        /// Share of its profits above cost ceded to private LPs (profit concession). 
+        /// Share of its profits above cost ceded to private LPs (profit concession).
         profit_concession: f64 = 0.2, SHARE, "share";
         /// Share of its capital kept for direct investment.
         direct_share: f64 = 0.05, SHARE, "share";
@@ -660,6 +670,8 @@ params! {
         moderate_share: f64 = 0.3, SHARE, "share";
         /// Skill bar a GP must pass to raise a fund from private LPs (in units of the GP skill sd).
         gp_skill_bar: f64 = 0.0, real(-10.0, 10.0), "skill sd";
+        /// Deals the fund examines a month for its direct investments.
+        direct_screening_per_month: f64 = 60.0, NONNEG, "deals/month";
         /// Due-diligence noise of the fund's own direct deals, as a multiple of a GP's.
         direct_noise_multiple: f64 = 1.5, NONNEG, "multiple";
     }
@@ -672,6 +684,8 @@ params! {
         package: String = s("transportation-investment"), TEXT, "";
         /// Fund size.
         size_m: f64 = 3_000.0, NONNEG, "CNY m";
+        /// Largest capital calls a year (its budget line in the package).
+        budget_m_per_year: f64 = 1_000.0, NONNEG, "CNY m/year";
         /// Industries it invests in.
         industries: Vec<String> = v(&["low-altitude"]), TEXTS, "";
     }
@@ -718,6 +732,8 @@ params! {
         pilot_slots_per_year: f64 = 0.0, NONNEG, "slots/year";
         /// Valuation as a multiple of annual revenue.
         revenue_multiple: f64 = 3.0, NONNEG, "multiple";
+        /// Share of new firms that are venture-type (aim to grow, may seek VC). Source: Hurst and Pugsley 2011 (most small businesses do not aim to grow).
+        venture_share: f64 = 0.05, SHARE, "share";
     }
 }
 
@@ -792,6 +808,11 @@ fn ind(
         spinoffs_per_year: spinoffs,
         pilot_slots_per_year: pilots,
         revenue_multiple: multiple,
+        venture_share: match class {
+            "traditional" if id == "digital-commerce" => 0.08,
+            "traditional" => 0.01,
+            _ => 0.6,
+        },
     }
 }
 
@@ -801,20 +822,274 @@ fn ind(
 pub fn default_industries() -> Vec<Industry> {
     vec![
         //  id                     class        firms    demand  growth  va    rd     compute diff wage   frontier gap  research grads spin pilots mult
-        ind("digital-commerce", "traditional", 230_000.0, 1_300.0, 0.07, 0.50, 0.05, 0.10, 1.0, 0.016, 0.04, 1.0, 150.0, 0.30, 20.0, 40.0, 4.0),
-        ind("manufacturing", "traditional", 260_000.0, 1_600.0, 0.04, 0.30, 0.025, 0.02, 1.0, 0.009, 0.02, 1.0, 120.0, 0.20, 20.0, 20.0, 1.5),
-        ind("services", "traditional", 520_000.0, 1_950.0, 0.05, 0.52, 0.005, 0.02, 1.0, 0.008, 0.01, 1.0, 40.0, 0.329, 0.0, 20.0, 1.5),
-        ind("general-ai", "future-5", 6_000.0, 70.0, 0.35, 0.55, 0.20, 0.50, 2.0, 0.028, 0.12, 0.8, 120.0, 0.04, 60.0, 80.0, 12.0),
-        ind("low-altitude", "future-5", 420.0, 32.9, 0.25, 0.35, 0.08, 0.05, 1.5, 0.014, 0.08, 0.8, 30.0, 0.008, 15.0, 40.0, 6.0),
-        ind("humanoid-robots", "future-5", 600.0, 15.0, 0.40, 0.35, 0.15, 0.20, 2.0, 0.02, 0.10, 0.8, 40.0, 0.01, 20.0, 40.0, 10.0),
-        ind("brain-like", "future-5", 150.0, 3.0, 0.30, 0.40, 0.25, 0.30, 3.0, 0.022, 0.10, 0.9, 40.0, 0.003, 10.0, 15.0, 10.0),
-        ind("synthetic-biology", "future-5", 500.0, 10.0, 0.20, 0.40, 0.20, 0.10, 2.5, 0.018, 0.08, 0.9, 50.0, 0.01, 15.0, 15.0, 8.0),
-        ind("metaverse", "future-x", 1_200.0, 12.0, 0.15, 0.45, 0.12, 0.20, 1.5, 0.018, 0.06, 0.8, 15.0, 0.01, 5.0, 10.0, 6.0),
-        ind("future-networks", "future-x", 900.0, 25.0, 0.15, 0.40, 0.12, 0.10, 2.0, 0.02, 0.06, 0.8, 30.0, 0.01, 5.0, 10.0, 5.0),
-        ind("quantum", "future-x", 60.0, 1.5, 0.25, 0.40, 0.30, 0.15, 4.0, 0.025, 0.10, 1.0, 30.0, 0.002, 4.0, 5.0, 12.0),
-        ind("advanced-energy", "future-x", 1_500.0, 60.0, 0.15, 0.30, 0.06, 0.03, 1.5, 0.013, 0.05, 0.8, 40.0, 0.015, 8.0, 15.0, 4.0),
-        ind("new-materials", "future-x", 1_800.0, 70.0, 0.10, 0.30, 0.05, 0.03, 1.5, 0.012, 0.04, 0.8, 40.0, 0.015, 8.0, 10.0, 3.0),
-        ind("commercial-aerospace", "future-x", 80.0, 4.0, 0.25, 0.35, 0.20, 0.10, 3.0, 0.022, 0.08, 0.9, 20.0, 0.002, 3.0, 5.0, 10.0),
-        ind("autonomous-driving", "future-x", 400.0, 15.0, 0.25, 0.40, 0.20, 0.30, 2.5, 0.024, 0.10, 0.8, 30.0, 0.006, 6.0, 20.0, 10.0),
+        ind(
+            "digital-commerce",
+            "traditional",
+            230_000.0,
+            1_300.0,
+            0.07,
+            0.50,
+            0.025,
+            0.03,
+            1.0,
+            0.016,
+            0.04,
+            1.0,
+            150.0,
+            0.30,
+            20.0,
+            40.0,
+            4.0,
+        ),
+        ind(
+            "manufacturing",
+            "traditional",
+            260_000.0,
+            1_600.0,
+            0.04,
+            0.30,
+            0.012,
+            0.02,
+            1.0,
+            0.009,
+            0.02,
+            1.0,
+            120.0,
+            0.20,
+            20.0,
+            20.0,
+            1.5,
+        ),
+        ind(
+            "services",
+            "traditional",
+            520_000.0,
+            1_950.0,
+            0.05,
+            0.52,
+            0.003,
+            0.02,
+            1.0,
+            0.008,
+            0.01,
+            1.0,
+            40.0,
+            0.369,
+            0.0,
+            20.0,
+            1.5,
+        ),
+        ind(
+            "general-ai",
+            "future-5",
+            6_000.0,
+            70.0,
+            0.35,
+            0.55,
+            0.12,
+            0.50,
+            2.0,
+            0.028,
+            0.12,
+            0.8,
+            120.0,
+            0.04,
+            60.0,
+            80.0,
+            12.0,
+        ),
+        ind(
+            "low-altitude",
+            "future-5",
+            420.0,
+            32.9,
+            0.25,
+            0.35,
+            0.05,
+            0.05,
+            1.5,
+            0.014,
+            0.08,
+            0.8,
+            30.0,
+            0.008,
+            15.0,
+            40.0,
+            6.0,
+        ),
+        ind(
+            "humanoid-robots",
+            "future-5",
+            600.0,
+            15.0,
+            0.40,
+            0.35,
+            0.1,
+            0.20,
+            2.0,
+            0.02,
+            0.10,
+            0.8,
+            40.0,
+            0.01,
+            20.0,
+            40.0,
+            10.0,
+        ),
+        ind(
+            "brain-like",
+            "future-5",
+            150.0,
+            3.0,
+            0.30,
+            0.40,
+            0.15,
+            0.30,
+            3.0,
+            0.022,
+            0.10,
+            0.9,
+            40.0,
+            0.003,
+            10.0,
+            15.0,
+            10.0,
+        ),
+        ind(
+            "synthetic-biology",
+            "future-5",
+            500.0,
+            10.0,
+            0.20,
+            0.40,
+            0.12,
+            0.10,
+            2.5,
+            0.018,
+            0.08,
+            0.9,
+            50.0,
+            0.01,
+            15.0,
+            15.0,
+            8.0,
+        ),
+        ind(
+            "metaverse",
+            "future-x",
+            1_200.0,
+            12.0,
+            0.15,
+            0.45,
+            0.08,
+            0.20,
+            1.5,
+            0.018,
+            0.06,
+            0.8,
+            15.0,
+            0.01,
+            5.0,
+            10.0,
+            6.0,
+        ),
+        ind(
+            "future-networks",
+            "future-x",
+            900.0,
+            25.0,
+            0.15,
+            0.40,
+            0.08,
+            0.10,
+            2.0,
+            0.02,
+            0.06,
+            0.8,
+            30.0,
+            0.01,
+            5.0,
+            10.0,
+            5.0,
+        ),
+        ind(
+            "quantum", "future-x", 60.0, 1.5, 0.25, 0.40, 0.2, 0.15, 4.0, 0.025, 0.10, 1.0, 30.0, 0.002, 4.0, 5.0, 12.0,
+        ),
+        ind(
+            "advanced-energy",
+            "future-x",
+            1_500.0,
+            60.0,
+            0.15,
+            0.30,
+            0.04,
+            0.03,
+            1.5,
+            0.013,
+            0.05,
+            0.8,
+            40.0,
+            0.015,
+            8.0,
+            15.0,
+            4.0,
+        ),
+        ind(
+            "new-materials",
+            "future-x",
+            1_800.0,
+            70.0,
+            0.10,
+            0.30,
+            0.035,
+            0.03,
+            1.5,
+            0.012,
+            0.04,
+            0.8,
+            40.0,
+            0.015,
+            8.0,
+            10.0,
+            3.0,
+        ),
+        ind(
+            "commercial-aerospace",
+            "future-x",
+            80.0,
+            4.0,
+            0.25,
+            0.35,
+            0.12,
+            0.10,
+            3.0,
+            0.022,
+            0.08,
+            0.9,
+            20.0,
+            0.002,
+            3.0,
+            5.0,
+            10.0,
+        ),
+        ind(
+            "autonomous-driving",
+            "future-x",
+            400.0,
+            15.0,
+            0.25,
+            0.40,
+            0.12,
+            0.30,
+            2.5,
+            0.024,
+            0.10,
+            0.8,
+            30.0,
+            0.006,
+            6.0,
+            20.0,
+            10.0,
+        ),
     ]
 }

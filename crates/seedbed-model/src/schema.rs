@@ -35,9 +35,15 @@ impl fmt::Display for Value {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Kind {
     /// A real number in `[min, max]`.
-    Real { min: f64, max: f64 },
+    Real {
+        min: f64,
+        max: f64,
+    },
     /// An integer in `[min, max]`.
-    Int { min: i64, max: i64 },
+    Int {
+        min: i64,
+        max: i64,
+    },
     Bool,
     /// Free text (names, descriptions).
     Text,
@@ -47,7 +53,10 @@ pub enum Kind {
     /// (industry ids are checked against the scenario's industry list separately).
     TextList,
     /// A list of reals, each in `[min, max]`.
-    RealList { min: f64, max: f64 },
+    RealList {
+        min: f64,
+        max: f64,
+    },
     /// A nested table of parameters.
     Section,
     /// An array of tables, each identified by its `id` field.
@@ -100,7 +109,9 @@ impl Kind {
                     Err(format!("{x} is out of range: allowed {min} to {max}"))
                 }
             }
-            (Kind::Bool, Value::Bool(_)) | (Kind::Text, Value::Text(_)) | (Kind::TextList, Value::TextList(_)) => Ok(()),
+            (Kind::Bool, Value::Bool(_)) | (Kind::Text, Value::Text(_)) | (Kind::TextList, Value::TextList(_)) => {
+                Ok(())
+            }
             (Kind::Choice(words), Value::Text(s)) => {
                 if words.contains(&s.as_str()) {
                     Ok(())
@@ -522,11 +533,8 @@ pub fn set_path(root: &mut dyn Node, path: &str, v: Value) -> Result<(), String>
 
 fn set_parts(node: &mut dyn Node, parts: &[&str], v: Value, path: &str) -> Result<(), String> {
     let key = parts[0];
-    let field = *node
-        .fields()
-        .iter()
-        .find(|f| f.key == key)
-        .ok_or_else(|| format!("unknown parameter path `{path}`"))?;
+    let field =
+        *node.fields().iter().find(|f| f.key == key).ok_or_else(|| format!("unknown parameter path `{path}`"))?;
     match node.child_mut(key) {
         Some(ChildMut::Section(n)) => {
             if parts.len() < 2 {

@@ -1,0 +1,178 @@
+//! Phase 9, exit (MODEL.md): a firm with negative cash and no financing fails; its employees
+//! become unemployed, and so does its founder, with insurance months if the policy holds.
+//! Small bootstrapped firms also close for reasons outside the model (a constant hazard).
+//! Venture-backed firms that qualify may list (IPO) or be acquired; proceeds go to the cap table.
+
+use crate::config::{Instrument, stage};
+use crate::events::Kind;
+use crate::phases::{finance, labour};
+use crate::rng::{Draw, Phase, stream};
+use crate::state::*;
+use crate::world::World;
+
+/// Phase 9.
+pub fn exits(w: &mut World) {
+    let ex = w.cfg.s.exit.clone();
+    let mut fail: Vec<(u32, &'static str)> = Vec::new();
+    let mut list: Vec<u32> = Vec::new();
+    let mut sell: Vec<u32> = Vec::new();
+    for &f in &w.firms.live {
+        let fi = f as usize;
+        let mut r = stream(w.seed, Phase::Exit, w.month as u32, u64::from(f));
+        let u = r.unif();
+        if w.firms.cash[fi] < 0.0 {
+            fail.push((f, "insolvent"));
+            continue;
+        }
+        let st = w.firms.stage[fi];
+        if st == stage::BOOTSTRAPPED && w.firms.flags[fi] & fflag::PLATFORM == 0 && u < ex.closure_hazard {
+            fail.push((f, "closed"));
+            continue;
+        }
+        if (stage::SEED..=stage::GROWTH).contains(&st) {
+            let annual = 12.0 * w.firms.revenue[fi];
+            if w.firms.valuation[fi] >= ex.ipo_min_valuation_m
+                && annual >= ex.ipo_min_revenue_m_per_year
+                && u < ex.ipo_hazard
+            {
+                list.push(f);
+            } else if w.firms.revenue[fi] > 0.0 && r.unif() < ex.acquisition_hazard {
+                sell.push(f);
+            }
+        }
+    }
+    for (f, why) in fail {
+        close(w, f, why);
+    }
+    for f in list {
+        ipo(w, f);
+    }
+    for f in sell {
+        acquire(w, f);
+    }
+    w.firms.live.retain(|&f| w.firms.alive[f as usize]);
+}
+
+/// Pays every open holding of firm `f` its stake of `value` (from `payer`), and closes them.
+fn pay_cap_table(w: &mut World, f: u32, value: f64, close_holdings: bool) -> f64 {
+    let mut paid = 0.0;
+    let mut h = w.firms.holdings[f as usize];
+    while h != NONE {
+        let hi = h as usize;
+        h = w.holdings[hi].next;
+        if !w.holdings[hi].open {
+            continue;
+        }
+        let amount = w.holdings[hi].stake * value;
+        if amount > 0.0 {
+            finance::pay_holding(w, hi, amount);
+            paid += amount;
+        }
+        if close_holdings {
+            w.holdings[hi].open = false;
+        }
+    }
+    paid
+}
+
+/// The firm fails or closes: workers and founder to unemployment, creditors take the losses.
+pub fn close(w: &mut World, f: u32, why: &'static str) {
+    let fi = f as usize;
+    let k = w.firms.industry[fi] as usize;
+    // Cash first repays the bank; a negative balance is unpaid suppliers' loss.
+    let cash = w.firms.cash[fi];
+    if cash < 0.0 {
+        w.sectors.outside += cash;
+    } else {
+        let repay = cash.min(w.firms.debt[fi]);
+        w.sectors.bank += repay;
+        let rest = cash - repay;
+        // What is left is paid out to the cap table by stake, the rest to the founder.
+        let investors = pay_cap_table(w, f, rest, false);
+        w.sectors.households += rest - investors;
+    }
+    w.m.bank_losses += (w.firms.debt[fi] - cash.max(0.0)).max(0.0);
+    w.firms.cash[fi] = 0.0;
+    w.firms.debt[fi] = 0.0;
+    let mut h = w.firms.holdings[fi];
+    while h != NONE {
+        w.holdings[h as usize].open = false;
+        h = w.holdings[h as usize].next;
+    }
+    // Employees lose their jobs.
+    while w.firms.head[fi] != NONE {
+        let p = w.firms.head[fi];
+        labour::to_unemployed(w, p);
+    }
+    let founder = w.firms.founder[fi];
+    if founder != NONE {
+        let p = founder as usize;
+        w.people.employer[p] = NONE;
+        w.people.field[p] = k as u16;
+        w.people.failed[p] = w.people.failed[p].saturating_add(1);
+        labour::enter_state(w, founder, pstate::UNEMPLOYED);
+        if w.cfg.on(Instrument::FounderInsurance) {
+            let months = w.cfg.s.policy.founder_insurance.months.round() as i32;
+            if months > 0 {
+                w.people.insured_until[p] = w.month + 1 + months;
+                w.insured.push(founder);
+            }
+        }
+    }
+    w.firms.alive[fi] = false;
+    w.ind.firms[k] = w.ind.firms[k].saturating_sub(1);
+    if why == "closed" {
+        w.m.closures += 1;
+    }
+    w.m.deaths += 1;
+    w.m.deaths_by_ind[k] += 1;
+    w.events.push(Kind::Failed, f, Some(founder).filter(|&p| p != NONE), None, k as u16, cash, why);
+}
+
+/// Listing: investors sell their stakes at the listing valuation to public markets.
+fn ipo(w: &mut World, f: u32) {
+    let fi = f as usize;
+    let k = w.firms.industry[fi];
+    let value = w.firms.valuation[fi] * w.cfg.s.exit.ipo_sale_share;
+    let paid = pay_cap_table(w, f, value, true);
+    w.sectors.acquirers -= paid;
+    w.firms.stage[fi] = stage::LISTED;
+    let founder = w.firms.founder[fi];
+    if founder != NONE {
+        w.people.exited[founder as usize] = w.people.exited[founder as usize].saturating_add(1);
+    }
+    w.m.listings += 1;
+    w.events.push(Kind::Listed, f, Some(founder).filter(|&p| p != NONE), None, k, w.firms.valuation[fi], "");
+}
+
+/// Acquisition: an outside acquirer buys the whole firm; investors and the founder are paid,
+/// the founder leaves, the firm goes on as part of the acquirer.
+fn acquire(w: &mut World, f: u32) {
+    let fi = f as usize;
+    let k = w.firms.industry[fi];
+    let mut r = stream(w.seed, Phase::Exit, w.month as u32, u64::from(f) | (1 << 40));
+    let value = w.firms.valuation[fi] * w.cfg.s.exit.acquisition_multiple * (0.5 * r.normal()).exp();
+    let paid = pay_cap_table(w, f, value, true);
+    let mut stakes = 0.0;
+    let mut h = w.firms.holdings[fi];
+    while h != NONE {
+        stakes += w.holdings[h as usize].stake;
+        h = w.holdings[h as usize].next;
+    }
+    let founder_part = (1.0 - stakes).max(0.0) * value;
+    w.sectors.acquirers -= paid + founder_part;
+    w.sectors.households += founder_part;
+    w.firms.stage[fi] = stage::ACQUIRED;
+    w.firms.valuation[fi] = value;
+    let founder = w.firms.founder[fi];
+    if founder != NONE {
+        let p = founder as usize;
+        w.people.exited[p] = w.people.exited[p].saturating_add(1);
+        w.people.employer[p] = NONE;
+        w.people.field[p] = k;
+        labour::enter_state(w, founder, pstate::UNEMPLOYED);
+        w.firms.founder[fi] = NONE;
+    }
+    w.m.acquisitions += 1;
+    w.events.push(Kind::Acquired, f, Some(founder).filter(|&p| p != NONE), None, k, value, "");
+}

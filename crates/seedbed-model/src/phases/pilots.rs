@@ -1,0 +1,66 @@
+//! Phase 6, application scenarios (MODEL.md; INFSO-SKIN calls, Gilbert et al. 2015): each
+//! quarter, every industry's pilot slots go to the applicants with the best signal (technology
+//! plus noise). A pilot brings a contract paid monthly by the city and a validation that raises
+//! the firm's competitiveness and its signal to investors.
+
+use crate::config::Instrument;
+use crate::events::Kind;
+use crate::rng::{Draw, Phase, stream};
+use crate::world::World;
+
+/// Phase 6 (runs in the last month of each quarter; contracts are claimed every month).
+pub fn pilots(w: &mut World) {
+    if !w.cfg.on(Instrument::Pilots) {
+        return;
+    }
+    let p = w.cfg.s.policy.pilots.clone();
+    let monthly = p.contract_m / p.duration_months;
+    // Running contracts claim their monthly payment.
+    for &f in &w.firms.live {
+        let fi = f as usize;
+        if w.firms.contract_until[fi] > w.month {
+            let k = w.firms.industry[fi] as usize;
+            w.claims[Instrument::Pilots as usize].items.push((f, monthly, w.cfg.ind.class[k].is_future()));
+        }
+    }
+    let (_, month) = w.calendar(w.month);
+    if month % 3 != 0 {
+        return;
+    }
+    let n_ind = w.cfg.n_ind;
+    let mut applicants: Vec<Vec<(f64, u32)>> = vec![Vec::new(); n_ind];
+    for &f in &w.firms.live {
+        let fi = f as usize;
+        if w.firms.contract_until[fi] > w.month {
+            continue;
+        }
+        let k = w.firms.industry[fi] as usize;
+        if w.cfg.ind.pilot_slots_per_quarter[k] <= 0.0 {
+            continue;
+        }
+        let mut r = stream(w.seed, Phase::Pilots, w.month as u32, u64::from(f));
+        let signal = w.firms.ln_a[fi] + p.selection_noise_sd * r.normal();
+        applicants[k].push((signal, f));
+    }
+    let mut rng = stream(w.seed, Phase::Pilots, w.month as u32, u64::MAX);
+    for (k, list) in applicants.iter_mut().enumerate() {
+        let slots = rng.round_stochastic(w.cfg.ind.pilot_slots_per_quarter[k]) as usize;
+        if slots == 0 || list.is_empty() {
+            continue;
+        }
+        let slots = slots.min(list.len());
+        let by_signal = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        if slots < list.len() {
+            list.select_nth_unstable_by(slots - 1, by_signal);
+        }
+        let winners = &mut list[..slots];
+        winners.sort_by(by_signal);
+        for &(_, f) in winners.iter() {
+            let fi = f as usize;
+            w.firms.contract_until[fi] = w.month + p.duration_months.round() as i32;
+            w.firms.pilot_until[fi] = w.month + p.validation_months.round() as i32;
+            w.m.pilots_awarded += 1;
+            w.events.push(Kind::PilotAwarded, f, None, None, k as u16, p.contract_m, "");
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! Phase 5, R&D and compute (MODEL.md): firms spend on R&D (a share of revenue, or of a round
+//! while they burn it); compute-intensive work must buy compute, cleared in the city's compute
+//! market with vouchers paying part of eligible bills. Then innovation and imitation after K+S
+//! (Dosi, Fagiolo, Roventini 2010) and Nelson-Winter (1982):
+//! innovation succeeds with probability 1 - exp(-zeta_in RD_eff), and ln A rises by a Beta(a, b)
+//! draw rescaled to [x_min, x_max] (or, rarely, a Pareto radical jump); imitation succeeds with
+//! probability (1 - exp(-zeta_im RD_eff)) exp(-gap / g0) and closes part of the gap to the
+//! industry's best. RD_eff is researcher-months x skill x compute factor x knowledge x platform.
+
+use rayon::prelude::*;
+
+use crate::config::{Instrument, stage};
+use crate::phases::compute;
+use crate::rng::{Draw, Phase, stream};
+use crate::state::*;
+use crate::world::{Neumaier, World};
+
+/// What one firm decides and draws this month (computed in parallel, applied in id order).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RdPlan {
+    pub rd: f64,
+    pub compute_budget: f64,
+    pub voucher_rate: f64,
+    pub gross: f64,
+    pub access: bool,
+}
+
+/// Whether firm `f` uses an open platform this month.
+pub fn platform_access(w: &World, f: usize) -> bool {
+    let k = w.firms.industry[f] as usize;
+    let max_age = w.cfg.s.policy.platform_openness.max_firm_age_months;
+    f64::from(w.firms.platform_u[f]) < w.openness
+        && f64::from(w.firms.age(f, w.month)) <= max_age
+        && w.firms.flags[f] & fflag::PLATFORM == 0
+        && w.cfg.platform_elig.admits(k, 0)
+}
+
+fn plan(w: &World, f: usize) -> RdPlan {
+    let k = w.firms.industry[f] as usize;
+    let inn = &w.cfg.s.innovation;
+    let mut rd = w.cfg.ind.rd_share[k] * f64::from(w.firms.rd_mult[f]) * w.firms.revenue_prev[f];
+    let st = w.firms.stage[f];
+    let cash = w.firms.cash[f];
+    if (stage::SEED..=stage::GROWTH).contains(&st) && cash > 0.0 {
+        let since = f64::from(w.month - w.firms.last_round[f]);
+        if since < inn.burn_months {
+            rd = rd.max(inn.rd_share_of_burn * w.firms.last_round_m[f] / inn.burn_months);
+        }
+    }
+    rd = rd.min(cash.max(0.0) + w.firms.revenue_prev[f]);
+    let budget = w.cfg.ind.compute_intensity[k] * rd;
+    let mut voucher_rate = 0.0;
+    if w.cfg.on(Instrument::ComputeVouchers) && w.cfg.voucher_elig.admits(k, w.firms.tiers[f]) {
+        let v = &w.cfg.s.policy.compute_vouchers;
+        if w.firms.voucher_ytd[f] < v.cap_m_per_firm_year {
+            voucher_rate = if 12.0 * budget <= v.small_contract_m_per_year { v.small_rate } else { v.rate };
+        }
+    }
+    let expected = voucher_rate * w.budget.payout_ratio[Instrument::ComputeVouchers as usize];
+    let gross = if budget > 0.0 { budget / (1.0 - expected).max(0.05) } else { 0.0 };
+    RdPlan { rd, compute_budget: budget, voucher_rate, gross, access: platform_access(w, f) }
+}
+
+/// Phase 5.
+pub fn rd_and_compute(w: &mut World) {
+    let mut plans: Vec<RdPlan> = Vec::new();
+    {
+        let wr: &World = w;
+        wr.firms.live.par_iter().map(|&f| plan(wr, f as usize)).collect_into_vec(&mut plans);
+    }
+    // Compute market.
+    let c = &w.cfg.s.compute;
+    let spend: f64 = plans.iter().map(|p| p.gross).sum();
+    let firm_capacity = w.compute.capacity * (1.0 - c.outside_use_share);
+    let clr =
+        compute::clear(spend, firm_capacity, c.price_base_m_per_eflops_month, c.price_steepness, c.utilisation_max);
+    w.compute.price = clr.price;
+    w.compute.utilisation = clr.utilisation;
+    w.compute.rationed = clr.ration < 1.0;
+    let p0 = c.price_base_m_per_eflops_month;
+    let inn = w.cfg.s.innovation.clone();
+    let grants_on = w.cfg.on(Instrument::RdGrants);
+    let g = w.cfg.s.policy.rd_grants.clone();
+    let v = w.cfg.s.policy.compute_vouchers.clone();
+    let fee = w.cfg.s.policy.platform_openness.fee_m_per_startup_month;
+    let openness_paid = w.cfg.on(Instrument::PlatformOpenness);
+    let mut used = 0.0;
+    let (mut to_compute, mut to_households) = (Neumaier::default(), Neumaier::default());
+    let mut served = 0u64;
+    let mut rd_by_ind = vec![0.0; w.cfg.n_ind];
+    // Apply in id order: cash flows, claims, and the effective R&D used by innovation.
+    let mut eff: Vec<f64> = std::mem::take(&mut w.scratch_f64);
+    eff.clear();
+    for (j, pl) in plans.iter().enumerate() {
+        let f = w.firms.live[j] as usize;
+        let k = w.firms.industry[f] as usize;
+        let q = if pl.gross > 0.0 { pl.gross / clr.price * clr.ration } else { 0.0 };
+        let bill = q * clr.price;
+        let other = (pl.rd - pl.compute_budget).max(0.0);
+        let outlay = bill + other;
+        w.firms.cash[f] -= outlay;
+        to_compute.add(bill);
+        to_households.add(other);
+        w.firms.rd[f] = outlay;
+        w.firms.rd_ytd[f] += outlay;
+        w.firms.compute_bill[f] = bill;
+        w.firms.compute_used[f] = q;
+        w.firms.compute_budget[f] = pl.compute_budget;
+        used += q;
+        rd_by_ind[k] += outlay;
+        let future = w.cfg.ind.class[k].is_future();
+        if pl.voucher_rate > 0.0 && bill > 0.0 {
+            let claim = (pl.voucher_rate * bill).min((v.cap_m_per_firm_year - w.firms.voucher_ytd[f]).max(0.0));
+            if claim > 0.0 {
+                w.claims[Instrument::ComputeVouchers as usize].items.push((f as u32, claim, future));
+            }
+        }
+        if grants_on && w.cfg.grant_elig.admits(k, w.firms.tiers[f]) && outlay > 0.0 {
+            let claim = (g.rate * outlay).min((g.cap_m_per_firm_year - w.firms.grant_ytd[f]).max(0.0));
+            if claim > 0.0 {
+                w.claims[Instrument::RdGrants as usize].items.push((f as u32, claim, future));
+            }
+        }
+        if pl.access {
+            served += 1;
+        }
+        // Effective R&D in researcher-months.
+        let n = w.firms.employees[f];
+        let founder = w.firms.founder[f];
+        let skill = if n > 0 {
+            w.firms.skill_sum[f] / f64::from(n)
+        } else if founder != NONE {
+            f64::from(w.people.skill[founder as usize])
+        } else {
+            1.0
+        };
+        let need = pl.compute_budget / p0;
+        let ci = w.cfg.ind.compute_intensity[k];
+        let cf = if need > 0.0 { (1.0 - ci) + ci * (q / need).min(2.0).powf(inn.compute_elasticity) } else { 1.0 - ci };
+        let kf = (w.ind.knowledge[k] / w.ind.knowledge_start[k].max(1e-12)).max(1e-12).powf(inn.knowledge_elasticity);
+        let pf = if pl.access { 1.0 + inn.platform_spillover * w.openness } else { 1.0 };
+        let researchers = outlay / (w.cfg.ind.wage[k] * w.wage_index);
+        eff.push(researchers * skill * cf * kf * pf / w.cfg.ind.difficulty[k]);
+    }
+    w.sectors.compute_providers += to_compute.sum();
+    w.sectors.households += to_households.sum();
+    w.compute.used_firms = used;
+    w.ind.rd_total = rd_by_ind;
+    if openness_paid && served > 0 && fee > 0.0 {
+        let platform =
+            w.firms.live.iter().copied().find(|&f| w.firms.flags[f as usize] & fflag::PLATFORM != 0).unwrap_or(NONE);
+        w.claims[Instrument::PlatformOpenness as usize].items.push((platform, served as f64 * fee, false));
+    }
+    innovate(w, &eff);
+    w.scratch_f64 = eff;
+}
+
+/// Outcome of one firm's innovation and imitation draws.
+#[derive(Clone, Copy, Debug)]
+struct Draws {
+    ln_a: f64,
+    how: u8,
+}
+
+fn draw(w: &World, f: usize, eff: f64) -> Draws {
+    let inn = &w.cfg.s.innovation;
+    let k = w.firms.industry[f] as usize;
+    let mut ln_a = w.firms.ln_a[f];
+    let mut how = w.firms.how[f];
+    if eff <= 0.0 {
+        return Draws { ln_a, how };
+    }
+    let mut r = stream(w.seed, Phase::Innovation, w.month as u32, f as u64);
+    if r.unif() < 1.0 - (-inn.zeta_innovation * eff).exp() {
+        let x = if r.unif() < w.cfg.ind.radical_probability[k] {
+            how = crate::state::how::RADICAL;
+            inn.radical_jump_scale * r.pareto(w.cfg.ind.radical_alpha[k])
+        } else {
+            let g = w.cfg.ind.frontier_growth_per_month[k] * 12.0;
+            g * (inn.x_min + (inn.x_max - inn.x_min) * r.beta(inn.beta_a, inn.beta_b))
+        };
+        if x > 0.0 {
+            ln_a += x;
+            if how != crate::state::how::RADICAL {
+                how = crate::state::how::INNOVATION;
+            }
+        } else if how == crate::state::how::RADICAL {
+            how = w.firms.how[f];
+        }
+    }
+    let gap = w.ind.best_ln_a[k] - ln_a;
+    if gap > 0.0 {
+        let p = (1.0 - (-inn.zeta_imitation * eff).exp()) * (-gap / inn.imitation_gap_scale).exp();
+        if r.unif() < p {
+            ln_a += inn.imitation_step * gap;
+            how = crate::state::how::IMITATION;
+        }
+    }
+    Draws { ln_a, how }
+}
+
+fn innovate(w: &mut World, eff: &[f64]) {
+    let mut out: Vec<Draws> = Vec::new();
+    {
+        let wr: &World = w;
+        wr.firms.live.par_iter().zip(eff.par_iter()).map(|(&f, &e)| draw(wr, f as usize, e)).collect_into_vec(&mut out);
+    }
+    for (j, d) in out.iter().enumerate() {
+        let f = w.firms.live[j] as usize;
+        w.firms.ln_a[f] = d.ln_a;
+        w.firms.how[f] = d.how;
+    }
+}
