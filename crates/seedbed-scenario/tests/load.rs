@@ -322,7 +322,7 @@ fn all_errors_of_a_file_are_reported_in_file_order() {
     assert!(shown.contains("test.toml:7:1: policy.rd_grants.package: unknown package `nope`; allowed: science-education-talent, "), "{shown}");
     assert!(
         shown.contains(
-            "test.toml:9:1: innovation.x_min: is 0.1, but must be below `innovation.x_max` (0.06)"
+            "test.toml:9:1: innovation.x_min: is 0.9, but must be below `innovation.x_max` (0.6)"
         ),
         "{shown}"
     );
