@@ -251,7 +251,7 @@ params! {
     /// Product markets: replicator dynamics, capacity, costs.
     pub struct Market {
         /// chi: replicator speed, share growth per unit of relative competitiveness a month. Source: K+S (Dosi et al. 2010).
-        replicator_chi: f64 = 0.25, NONNEG, "1/month";
+        replicator_chi: f64 = 0.03, NONNEG, "1/month";
         /// A new firm's initial market share, as a share of the industry's mean share.
         entrant_share_of_mean: f64 = 0.15, NONNEG, "share of mean";
         /// Weight of the unit labour cost in competitiveness (technology has weight 1).
