@@ -316,6 +316,10 @@ params! {
         private_lp_supply_m_per_year: f64 = 80_000.0, NONNEG, "CNY m/year";
         /// Elasticity of private LP supply to recent fund returns (TVPI of active funds).
         lp_return_elasticity: f64 = 1.0, real(0.0, 10.0), "elasticity";
+        /// Bounds of the LP supply's response to returns: the factor (TVPI)^elasticity is kept in [min, max].
+        lp_return_factor_min: f64 = 0.25, real(0.0, 100.0), "multiple";
+        /// Upper bound of the LP supply's return factor.
+        lp_return_factor_max: f64 = 2.0, real(0.0, 100.0), "multiple";
         /// Bank loan rate a year. Source: 1-year LPR 3.1-3.45% plus a small-firm spread.
         loan_rate_per_year: f64 = 0.045, real(0.0, 1.0), "1/year";
         /// Largest loan as a multiple of monthly revenue.

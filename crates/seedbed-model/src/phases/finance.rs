@@ -118,7 +118,7 @@ fn fund_formation(w: &mut World) {
     let s = if lp_mode { gfp.share_cap } else { 0.0 };
     let cert = 1.0 + gfp.certification_effect * s.min(gfp.moderate_share);
     let monthly =
-        fin.private_lp_supply_m_per_year / 12.0 * scale * w.fund_tvpi.max(0.05).powf(fin.lp_return_elasticity) * cert;
+        fin.private_lp_supply_m_per_year / 12.0 * scale * w.fund_tvpi.max(1e-6).powf(fin.lp_return_elasticity).clamp(fin.lp_return_factor_min, fin.lp_return_factor_max.max(fin.lp_return_factor_min)) * cert;
     // Money offered but not committed waits up to a year (so a small city still forms whole funds).
     let mut supply = (w.lp_pool + monthly).min(12.0 * monthly);
     let mut rng = stream(w.seed, Phase::FundFormation, w.month as u32, 0);
