@@ -32,6 +32,9 @@ pub enum Phase {
     Scaling = 16,
     Spinoff = 17,
     Layoff = 18,
+    Acquisition = 19,
+    FoundingSwitch = 20,
+    FoundingIndustry = 21,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mix.
@@ -48,6 +51,15 @@ fn mix(mut z: u64) -> u64 {
 pub fn stream(seed: u64, phase: Phase, month: u32, id: u64) -> Stream {
     let k = mix(mix(mix(seed ^ (phase as u64).wrapping_mul(0xA076_1D64_78BD_642F)) ^ u64::from(month)) ^ id);
     Stream::seed_from_u64(k)
+}
+
+/// One uniform in [0, 1) for (seed, phase, month, id), without building a stream: the
+/// SplitMix64 finaliser (Steele, Lea, Flood 2014) applied to the key, a counter-based draw.
+/// For the many agents that need a single number a month.
+#[inline]
+pub fn uniform_at(seed: u64, phase: Phase, month: u32, id: u64) -> f64 {
+    let k = mix(mix(mix(mix(seed ^ (phase as u64).wrapping_mul(0xA076_1D64_78BD_642F)) ^ u64::from(month)) ^ id));
+    (k >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// Convenience draws on any stream.

@@ -129,6 +129,8 @@ pub struct World {
     pub gf_pipeline: f64,
     /// Private LP money offered and not yet committed (at most a year's supply).
     pub lp_pool: f64,
+    /// Demand-shock sd by firm size: shock_sd x (employees + 1)^-beta for sizes up to its length.
+    pub shock_sd_by_size: Vec<f64>,
 }
 
 /// Running totals since the start.
@@ -275,8 +277,11 @@ impl World {
             outside_share_start: 0.0,
             gf_pipeline: 0.0,
             lp_pool: 0.0,
+            shock_sd_by_size: Vec::new(),
             cfg,
         };
+        let m = &w.cfg.s.market;
+        w.shock_sd_by_size = (0..4096).map(|n| m.shock_sd * f64::from(n + 1).powf(-m.shock_size_exponent)).collect();
         w.init_industries();
         w.init_firms_and_people()?;
         w.outside_share_start = w.people.outside_count as f64 / (w.people.population().max(1)) as f64;

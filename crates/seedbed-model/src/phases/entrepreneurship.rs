@@ -9,7 +9,7 @@
 use crate::config::Instrument;
 use crate::events::Kind;
 use crate::phases::labour;
-use crate::rng::{Draw, Phase, Stream, bernoulli_indices, stream};
+use crate::rng::{Draw, Phase, Stream, bernoulli_indices, stream, uniform_at};
 use crate::state::*;
 use crate::world::World;
 
@@ -111,12 +111,11 @@ pub fn entrepreneurship(w: &mut World) {
         if h > hmax {
             capped += 1;
         }
-        // The acceptance draw comes from the person's own stream: common random numbers.
-        let mut r = stream(seed, Phase::FoundingPerson, month, i as u64);
-        if r.unif() * hmax < h {
+        // The acceptance draw is the person's own: common random numbers.
+        if uniform_at(seed, Phase::FoundingPerson, month, i as u64) * hmax < h {
             let mut k_new = k;
-            if r.unif() < e.switch_industry_probability {
-                let x = r.unif() * acc;
+            if uniform_at(seed, Phase::FoundingSwitch, month, i as u64) < e.switch_industry_probability {
+                let x = uniform_at(seed, Phase::FoundingIndustry, month, i as u64) * acc;
                 k_new = pick_cum.iter().position(|&c| x < c).unwrap_or(n_ind - 1);
             }
             founders.push((i as u32, k_new));

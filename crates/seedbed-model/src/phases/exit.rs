@@ -6,7 +6,7 @@
 use crate::config::{Instrument, stage};
 use crate::events::Kind;
 use crate::phases::{finance, labour};
-use crate::rng::{Draw, Phase, stream};
+use crate::rng::{Draw, Phase, stream, uniform_at};
 use crate::state::*;
 use crate::world::World;
 
@@ -16,15 +16,15 @@ pub fn exits(w: &mut World) {
     let mut fail: Vec<(u32, &'static str)> = Vec::new();
     let mut list: Vec<u32> = Vec::new();
     let mut sell: Vec<u32> = Vec::new();
+    let month = w.month as u32;
     for &f in &w.firms.live {
         let fi = f as usize;
-        let mut r = stream(w.seed, Phase::Exit, w.month as u32, u64::from(f));
-        let u = r.unif();
         if w.firms.cash[fi] < 0.0 {
             fail.push((f, "insolvent"));
             continue;
         }
         let st = w.firms.stage[fi];
+        let u = uniform_at(w.seed, Phase::Exit, month, u64::from(f));
         if st == stage::BOOTSTRAPPED && w.firms.flags[fi] & fflag::PLATFORM == 0 && u < ex.closure_hazard {
             fail.push((f, "closed"));
             continue;
@@ -36,7 +36,9 @@ pub fn exits(w: &mut World) {
                 && u < ex.ipo_hazard
             {
                 list.push(f);
-            } else if w.firms.revenue[fi] > 0.0 && r.unif() < ex.acquisition_hazard {
+            } else if w.firms.revenue[fi] > 0.0
+                && uniform_at(w.seed, Phase::Acquisition, month, u64::from(f)) < ex.acquisition_hazard
+            {
                 sell.push(f);
             }
         }

@@ -35,7 +35,10 @@ fn pre(w: &World, f: usize) -> Pre {
     let m = &w.cfg.s.market;
     let n = f64::from(w.firms.employees[f]) + 1.0;
     let bonus = if w.firms.pilot_until[f] > w.month { m.pilot_competitiveness_bonus } else { 0.0 };
-    let sd = m.shock_sd * n.powf(-m.shock_size_exponent);
+    let sd = match w.shock_sd_by_size.get(w.firms.employees[f] as usize) {
+        Some(&sd) => sd,
+        None => m.shock_sd * n.powf(-m.shock_size_exponent),
+    };
     let mut r = stream(w.seed, Phase::Market, w.month as u32, f as u64);
     Pre { e: w.firms.ln_a[f] + bonus, shock: sd * r.normal() - 0.5 * sd * sd, cap: n * productivity(w, f) }
 }

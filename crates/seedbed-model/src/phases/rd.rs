@@ -61,6 +61,67 @@ fn plan(w: &World, f: usize) -> RdPlan {
     RdPlan { rd, compute_budget: budget, voucher_rate, gross, access: platform_access(w, f) }
 }
 
+/// What the R&D phase needs that is the same for every firm of an industry this month.
+struct Ctx {
+    price: f64,
+    ration: f64,
+    /// Researcher-month cost by industry (wage at the wage index).
+    wage: Vec<f64>,
+    /// Knowledge factor (K/K0)^elasticity by industry.
+    knowledge: Vec<f64>,
+    /// Compute factor (1 - c) + c (bought/need)^alpha by industry and voucher class (none, rate, small rate).
+    compute: Vec<[f64; 3]>,
+    platform: f64,
+}
+
+/// One firm's R&D this month: what it pays and what its innovation and imitation draws give.
+#[derive(Clone, Copy, Debug, Default)]
+struct Outcome {
+    bill: f64,
+    other: f64,
+    used: f64,
+    ln_a: f64,
+    how: u8,
+}
+
+fn voucher_class(w: &World, rate: f64) -> usize {
+    let v = &w.cfg.s.policy.compute_vouchers;
+    if rate <= 0.0 {
+        0
+    } else if rate == v.small_rate {
+        2
+    } else {
+        1
+    }
+}
+
+fn outcome(w: &World, f: usize, pl: &RdPlan, c: &Ctx) -> Outcome {
+    let k = w.firms.industry[f] as usize;
+    let q = if pl.gross > 0.0 { pl.gross / c.price * c.ration } else { 0.0 };
+    let bill = q * c.price;
+    let other = (pl.rd - pl.compute_budget).max(0.0);
+    let outlay = bill + other;
+    // Effective R&D in researcher-months.
+    let n = w.firms.employees[f];
+    let founder = w.firms.founder[f];
+    let skill = if n > 0 {
+        w.firms.skill_sum[f] / f64::from(n)
+    } else if founder != NONE {
+        f64::from(w.people.skill[founder as usize])
+    } else {
+        1.0
+    };
+    let cf = if pl.compute_budget > 0.0 {
+        c.compute[k][voucher_class(w, pl.voucher_rate)]
+    } else {
+        1.0 - w.cfg.ind.compute_intensity[k]
+    };
+    let pf = if pl.access { c.platform } else { 1.0 };
+    let eff = outlay / c.wage[k] * skill * cf * c.knowledge[k] * pf / w.cfg.ind.difficulty[k];
+    let d = draw(w, f, eff);
+    Outcome { bill, other, used: q, ln_a: d.ln_a, how: d.how }
+}
+
 /// Phase 5.
 pub fn rd_and_compute(w: &mut World) {
     let mut plans: Vec<RdPlan> = Vec::new();
@@ -69,16 +130,34 @@ pub fn rd_and_compute(w: &mut World) {
         wr.firms.live.par_iter().map(|&f| plan(wr, f as usize)).collect_into_vec(&mut plans);
     }
     // Compute market.
-    let c = &w.cfg.s.compute;
-    let spend: f64 = plans.iter().map(|p| p.gross).sum();
+    let c = w.cfg.s.compute.clone();
+    let mut spend = Neumaier::default();
+    for p in &plans {
+        spend.add(p.gross);
+    }
     let firm_capacity = w.compute.capacity * (1.0 - c.outside_use_share);
-    let clr =
-        compute::clear(spend, firm_capacity, c.price_base_m_per_eflops_month, c.price_steepness, c.utilisation_max);
+    let clr = compute::clear(
+        spend.sum(),
+        firm_capacity,
+        c.price_base_m_per_eflops_month,
+        c.price_steepness,
+        c.utilisation_max,
+    );
     w.compute.price = clr.price;
     w.compute.utilisation = clr.utilisation;
     w.compute.rationed = clr.ration < 1.0;
-    let p0 = c.price_base_m_per_eflops_month;
-    let inn = w.cfg.s.innovation.clone();
+    let ctx = context(w, &clr, c.price_base_m_per_eflops_month);
+    let mut out: Vec<Outcome> = Vec::new();
+    {
+        let wr: &World = w;
+        wr.firms
+            .live
+            .par_iter()
+            .zip(plans.par_iter())
+            .map(|(&f, pl)| outcome(wr, f as usize, pl, &ctx))
+            .collect_into_vec(&mut out);
+    }
+    // Apply in id order: cash flows, claims, technology.
     let grants_on = w.cfg.on(Instrument::RdGrants);
     let g = w.cfg.s.policy.rd_grants.clone();
     let v = w.cfg.s.policy.compute_vouchers.clone();
@@ -88,35 +167,33 @@ pub fn rd_and_compute(w: &mut World) {
     let (mut to_compute, mut to_households) = (Neumaier::default(), Neumaier::default());
     let mut served = 0u64;
     let mut rd_by_ind = vec![0.0; w.cfg.n_ind];
-    // Apply in id order: cash flows, claims, and the effective R&D used by innovation.
-    let mut eff: Vec<f64> = std::mem::take(&mut w.scratch_f64);
-    eff.clear();
-    for (j, pl) in plans.iter().enumerate() {
-        let f = w.firms.live[j] as usize;
+    let live = std::mem::take(&mut w.firms.live);
+    for (j, (pl, o)) in plans.iter().zip(&out).enumerate() {
+        let f = live[j] as usize;
         let k = w.firms.industry[f] as usize;
-        let q = if pl.gross > 0.0 { pl.gross / clr.price * clr.ration } else { 0.0 };
-        let bill = q * clr.price;
-        let other = (pl.rd - pl.compute_budget).max(0.0);
-        let outlay = bill + other;
-        w.firms.cash[f] -= outlay;
-        to_compute.add(bill);
-        to_households.add(other);
-        w.firms.rd[f] = outlay;
-        w.firms.rd_ytd[f] += outlay;
-        w.firms.compute_bill[f] = bill;
-        w.firms.compute_used[f] = q;
-        w.firms.compute_budget[f] = pl.compute_budget;
-        used += q;
+        let outlay = o.bill + o.other;
+        let fm = &mut w.firms;
+        fm.cash[f] -= outlay;
+        fm.rd[f] = outlay;
+        fm.rd_ytd[f] += outlay;
+        fm.compute_bill[f] = o.bill;
+        fm.compute_used[f] = o.used;
+        fm.compute_budget[f] = pl.compute_budget;
+        fm.ln_a[f] = o.ln_a;
+        fm.how[f] = o.how;
+        to_compute.add(o.bill);
+        to_households.add(o.other);
+        used += o.used;
         rd_by_ind[k] += outlay;
         let future = w.cfg.ind.class[k].is_future();
-        if pl.voucher_rate > 0.0 && bill > 0.0 {
-            let claim = (pl.voucher_rate * bill).min((v.cap_m_per_firm_year - w.firms.voucher_ytd[f]).max(0.0));
+        if pl.voucher_rate > 0.0 && o.bill > 0.0 {
+            let claim = (pl.voucher_rate * o.bill).min((v.cap_m_per_firm_year - fm.voucher_ytd[f]).max(0.0));
             if claim > 0.0 {
                 w.claims[Instrument::ComputeVouchers as usize].items.push((f as u32, claim, future));
             }
         }
-        if grants_on && w.cfg.grant_elig.admits(k, w.firms.tiers[f]) && outlay > 0.0 {
-            let claim = (g.rate * outlay).min((g.cap_m_per_firm_year - w.firms.grant_ytd[f]).max(0.0));
+        if grants_on && outlay > 0.0 && w.cfg.grant_elig.admits(k, fm.tiers[f]) {
+            let claim = (g.rate * outlay).min((g.cap_m_per_firm_year - fm.grant_ytd[f]).max(0.0));
             if claim > 0.0 {
                 w.claims[Instrument::RdGrants as usize].items.push((f as u32, claim, future));
             }
@@ -124,24 +201,8 @@ pub fn rd_and_compute(w: &mut World) {
         if pl.access {
             served += 1;
         }
-        // Effective R&D in researcher-months.
-        let n = w.firms.employees[f];
-        let founder = w.firms.founder[f];
-        let skill = if n > 0 {
-            w.firms.skill_sum[f] / f64::from(n)
-        } else if founder != NONE {
-            f64::from(w.people.skill[founder as usize])
-        } else {
-            1.0
-        };
-        let need = pl.compute_budget / p0;
-        let ci = w.cfg.ind.compute_intensity[k];
-        let cf = if need > 0.0 { (1.0 - ci) + ci * (q / need).min(2.0).powf(inn.compute_elasticity) } else { 1.0 - ci };
-        let kf = (w.ind.knowledge[k] / w.ind.knowledge_start[k].max(1e-12)).max(1e-12).powf(inn.knowledge_elasticity);
-        let pf = if pl.access { 1.0 + inn.platform_spillover * w.openness } else { 1.0 };
-        let researchers = outlay / (w.cfg.ind.wage[k] * w.wage_index);
-        eff.push(researchers * skill * cf * kf * pf / w.cfg.ind.difficulty[k]);
     }
+    w.firms.live = live;
     w.sectors.compute_providers += to_compute.sum();
     w.sectors.households += to_households.sum();
     w.compute.used_firms = used;
@@ -151,8 +212,32 @@ pub fn rd_and_compute(w: &mut World) {
             w.firms.live.iter().copied().find(|&f| w.firms.flags[f as usize] & fflag::PLATFORM != 0).unwrap_or(NONE);
         w.claims[Instrument::PlatformOpenness as usize].items.push((platform, served as f64 * fee, false));
     }
-    innovate(w, &eff);
-    w.scratch_f64 = eff;
+}
+
+/// Industry-level factors of effective R&D this month.
+fn context(w: &World, clr: &compute::Clearing, p0: f64) -> Ctx {
+    let inn = &w.cfg.s.innovation;
+    let v = &w.cfg.s.policy.compute_vouchers;
+    let payout = w.budget.payout_ratio[Instrument::ComputeVouchers as usize];
+    let n = w.cfg.n_ind;
+    // Compute bought relative to need: (gross / budget) (p0 / price) x ration, gross / budget = 1 / (1 - expected voucher).
+    let bought = |rate: f64| (p0 / clr.price * clr.ration / (1.0 - rate * payout).max(0.05)).min(2.0);
+    let classes = [bought(0.0), bought(v.rate), bought(v.small_rate)].map(|x| x.powf(inn.compute_elasticity));
+    Ctx {
+        price: clr.price,
+        ration: clr.ration,
+        wage: (0..n).map(|k| w.cfg.ind.wage[k] * w.wage_index).collect(),
+        knowledge: (0..n)
+            .map(|k| (w.ind.knowledge[k] / w.ind.knowledge_start[k].max(1e-12)).max(1e-12).powf(inn.knowledge_elasticity))
+            .collect(),
+        compute: (0..n)
+            .map(|k| {
+                let ci = w.cfg.ind.compute_intensity[k];
+                classes.map(|x| (1.0 - ci) + ci * x)
+            })
+            .collect(),
+        platform: 1.0 + inn.platform_spillover * w.openness,
+    }
 }
 
 /// Outcome of one firm's innovation and imitation draws.
@@ -197,17 +282,4 @@ fn draw(w: &World, f: usize, eff: f64) -> Draws {
         }
     }
     Draws { ln_a, how }
-}
-
-fn innovate(w: &mut World, eff: &[f64]) {
-    let mut out: Vec<Draws> = Vec::new();
-    {
-        let wr: &World = w;
-        wr.firms.live.par_iter().zip(eff.par_iter()).map(|(&f, &e)| draw(wr, f as usize, e)).collect_into_vec(&mut out);
-    }
-    for (j, d) in out.iter().enumerate() {
-        let f = w.firms.live[j] as usize;
-        w.firms.ln_a[f] = d.ln_a;
-        w.firms.how[f] = d.how;
-    }
 }
