@@ -504,8 +504,8 @@ params! {
         tiers: Vec<String> = vec![], TEXTS, "";
         /// Eligible industries. Empty: all.
         industries: Vec<String> = vec![], TEXTS, "";
-        /// Eligible classes. Empty: all.
-        classes: Vec<String> = vec![], TEXTS, "";
+        /// Eligible classes. Empty: all. Source: Hangzhou's vouchers target AI and other future-industry firms.
+        classes: Vec<String> = v(&["future-5", "future-x"]), TEXTS, "";
     }
 
     /// Talent subsidies: a one-off payment to each arriving graduate; raises inflow.

@@ -238,6 +238,26 @@ pub struct Fund {
 }
 
 impl Fund {
+    /// A new fund of `size` committed at `vintage`, `public` of it by the guidance fund.
+    pub fn new(vintage: i32, sponsor: Sponsor, size: f64, public: f64, skill: f64, mandate: u64) -> Fund {
+        Fund {
+            vintage,
+            sponsor,
+            committed: size,
+            committed_public: public,
+            called: 0.0,
+            called_public: 0.0,
+            cash: 0.0,
+            invested: 0.0,
+            distributed: 0.0,
+            distributed_public: 0.0,
+            fees_paid: 0.0,
+            carry_paid: 0.0,
+            skill,
+            mandate,
+            deals: 0,
+        }
+    }
     pub fn uncalled(&self) -> f64 {
         self.committed - self.called
     }
@@ -286,15 +306,18 @@ pub struct Sectors {
 }
 
 impl Sectors {
-    pub fn total(&self) -> f64 {
-        self.outside
-            + self.households
-            + self.bank
-            + self.government
-            + self.compute_providers
-            + self.private_lps
-            + self.acquirers
-            + self.state_capital
+    /// Every sector's balance.
+    pub fn balances(&self) -> [f64; 8] {
+        [
+            self.outside,
+            self.households,
+            self.bank,
+            self.government,
+            self.compute_providers,
+            self.private_lps,
+            self.acquirers,
+            self.state_capital,
+        ]
     }
 }
 

@@ -66,6 +66,8 @@ pub struct Tally {
     pub value_added: Vec<f64>,
     pub rd: Vec<f64>,
     pub compute: Vec<f64>,
+    /// Compute bought by firms eligible for compute vouchers (whether or not vouchers run).
+    pub compute_eligible: f64,
     pub frontier: Vec<u64>,
     pub unicorns: Vec<u64>,
     pub high_tech: Vec<u64>,
@@ -165,16 +167,7 @@ impl World {
             s.add(f.cash);
         }
         s.add(self.gf.cash);
-        for x in [
-            self.sectors.outside,
-            self.sectors.households,
-            self.sectors.bank,
-            self.sectors.government,
-            self.sectors.compute_providers,
-            self.sectors.private_lps,
-            self.sectors.acquirers,
-            self.sectors.state_capital,
-        ] {
+        for x in self.sectors.balances() {
             s.add(x);
         }
         s.sum()
@@ -183,16 +176,7 @@ impl World {
     /// Largest absolute amount in any account: the scale for the money identity's tolerance.
     pub fn money_scale(&self) -> f64 {
         let mut m: f64 = 1.0;
-        for x in [
-            self.sectors.outside,
-            self.sectors.households,
-            self.sectors.bank,
-            self.sectors.government,
-            self.sectors.compute_providers,
-            self.sectors.private_lps,
-            self.sectors.acquirers,
-            self.sectors.state_capital,
-        ] {
+        for x in self.sectors.balances() {
             m = m.max(x.abs());
         }
         m
@@ -596,23 +580,7 @@ impl World {
             let size = fin.fund_size_median_m * (fin.fund_size_log_sd * rng.normal()).exp();
             let vintage = -((fin.investment_period_years * 12.0 * rng.unif()) as i32);
             let skill = fin.gp_skill_sd * rng.normal();
-            self.funds.push(Fund {
-                vintage,
-                sponsor: Sponsor::Private,
-                committed: size,
-                committed_public: 0.0,
-                called: 0.0,
-                called_public: 0.0,
-                cash: 0.0,
-                invested: 0.0,
-                distributed: 0.0,
-                distributed_public: 0.0,
-                fees_paid: 0.0,
-                carry_paid: 0.0,
-                skill,
-                mandate: u64::MAX,
-                deals: 0,
-            });
+            self.funds.push(Fund::new(vintage, Sponsor::Private, size, 0.0, skill, u64::MAX));
         }
         if self.funds.is_empty() {
             return;

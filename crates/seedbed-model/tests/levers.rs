@@ -22,7 +22,7 @@ fn compare(months: u32, col: &str, off: impl Fn(&mut Scenario)) -> (f64, f64) {
 
 #[test]
 fn compute_vouchers_raise_compute_bought() {
-    let (on, off) = compare(12, "compute_used_eflops", |s| s.policy.compute_vouchers.enabled = false);
+    let (on, off) = compare(12, "compute_eligible_eflops", |s| s.policy.compute_vouchers.enabled = false);
     assert!(on > off, "vouchers on {on} <= off {off}");
 }
 

@@ -27,24 +27,9 @@ pub fn finance(w: &mut World) {
 }
 
 fn new_fund(w: &World, sponsor: Sponsor, size: f64, public: f64, skill: f64, mandate: u64) -> Fund {
-    Fund {
-        vintage: w.month,
-        sponsor,
-        committed: size,
-        committed_public: public,
-        called: 0.0,
-        called_public: 0.0,
-        cash: 0.0,
-        invested: 0.0,
-        distributed: 0.0,
-        distributed_public: 0.0,
-        fees_paid: 0.0,
-        carry_paid: 0.0,
-        skill,
-        mandate,
-        deals: 0,
-    }
+    Fund::new(w.month, sponsor, size, public, skill, mandate)
 }
+
 
 fn open_low_altitude_fund(w: &mut World) {
     if !w.cfg.on(Instrument::LowAltitudeFund) {
@@ -297,42 +282,44 @@ fn deals(w: &mut World) {
     }
 }
 
-/// Records a round: the firm gets the cash (already drawn from the investor), earlier stakes
-/// are diluted, the investor's stake joins the cap table.
-pub fn invest(w: &mut World, f: u32, investor: Investor, amount: f64, dilution: f64, st: u8) {
+/// Adds a round to firm `f`'s cap table: earlier stakes are diluted, the new investor holds
+/// `dilution` of the firm; stage, valuation and the firm's funding history follow.
+fn record_round(w: &mut World, f: u32, investor: Investor, amount: f64, dilution: f64, st: u8, month: i32) {
     let fi = f as usize;
-    let k = w.firms.industry[fi] as usize;
-    w.firms.cash[fi] += amount;
     let mut h = w.firms.holdings[fi];
     while h != NONE {
         w.holdings[h as usize].stake *= 1.0 - dilution;
         h = w.holdings[h as usize].next;
     }
     let id = w.holdings.len() as u32;
-    w.holdings.push(Holding {
-        firm: f,
-        investor,
-        stake: dilution,
-        cost: amount,
-        month: w.month,
-        proceeds: 0.0,
-        open: true,
-        next: w.firms.holdings[fi],
-    });
-    w.firms.holdings[fi] = id;
-    w.firms.stage[fi] = st;
-    w.firms.flags[fi] |= fflag::VC_BACKED;
-    w.firms.last_round[fi] = w.month;
-    w.firms.last_round_m[fi] = amount;
-    w.firms.raised[fi] += amount;
-    w.firms.valuation[fi] = amount / dilution;
+    let next = w.firms.holdings[fi];
+    w.holdings.push(Holding { firm: f, investor, stake: dilution, cost: amount, month, proceeds: 0.0, open: true, next });
+    let fm = &mut w.firms;
+    fm.holdings[fi] = id;
+    fm.stage[fi] = st;
+    fm.flags[fi] |= fflag::VC_BACKED;
+    fm.last_round_m[fi] = amount;
+    fm.raised[fi] += amount;
+    fm.valuation[fi] = amount / dilution;
     if let Investor::Fund(id) = investor {
         let fd = &mut w.funds[id as usize];
         fd.invested += amount;
         fd.deals += 1;
-        if fd.sponsor == Sponsor::Guidance {
-            w.gf.invested += amount;
-        }
+    }
+}
+
+/// Records a round: the firm gets the cash (already drawn from the investor), earlier stakes
+/// are diluted, the investor's stake joins the cap table.
+pub fn invest(w: &mut World, f: u32, investor: Investor, amount: f64, dilution: f64, st: u8) {
+    let fi = f as usize;
+    let k = w.firms.industry[fi] as usize;
+    w.firms.cash[fi] += amount;
+    record_round(w, f, investor, amount, dilution, st, w.month);
+    w.firms.last_round[fi] = w.month;
+    if let Investor::Fund(id) = investor
+        && w.funds[id as usize].sponsor == Sponsor::Guidance
+    {
+        w.gf.invested += amount;
     }
     w.m.vc_invested += amount;
     w.m.vc_deals += 1;
@@ -340,48 +327,16 @@ pub fn invest(w: &mut World, f: u32, investor: Investor, amount: f64, dilution: 
     let slot = (w.month.rem_euclid(12)) as usize;
     w.ind.vc_ring[k][slot] += amount;
     let founder = w.firms.founder[fi];
-    w.events.push(
-        Kind::Funded,
-        f,
-        Some(founder).filter(|&p| p != NONE),
-        Some(investor.code()),
-        k as u16,
-        amount,
-        stage::NAMES[st as usize],
-    );
+    let person = Some(founder).filter(|&p| p != NONE);
+    w.events.push(Kind::Funded, f, person, Some(investor.code()), k as u16, amount, stage::NAMES[st as usize]);
 }
 
 /// The start-of-run portfolio: a round of `amount` by fund `fund` into firm `f`, paid by the
 /// fund's private LPs before the run (the cash is in the firm's opening balance already).
 pub fn invest_initial(w: &mut World, f: u32, fund: u32, amount: f64, dilution: f64, st: u8) {
-    let fi = f as usize;
-    let mut h = w.firms.holdings[fi];
-    while h != NONE {
-        w.holdings[h as usize].stake *= 1.0 - dilution;
-        h = w.holdings[h as usize].next;
-    }
-    let id = w.holdings.len() as u32;
-    w.holdings.push(Holding {
-        firm: f,
-        investor: Investor::Fund(fund),
-        stake: dilution,
-        cost: amount,
-        month: -1,
-        proceeds: 0.0,
-        open: true,
-        next: w.firms.holdings[fi],
-    });
-    w.firms.holdings[fi] = id;
-    w.firms.stage[fi] = st;
-    w.firms.flags[fi] |= fflag::VC_BACKED;
-    w.firms.last_round[fi] = -1 - (w.cfg.s.finance.months_between_rounds as i32);
-    w.firms.last_round_m[fi] = amount;
-    w.firms.raised[fi] += amount;
-    w.firms.valuation[fi] = amount / dilution;
-    let fd = &mut w.funds[fund as usize];
-    fd.called += amount;
-    fd.invested += amount;
-    fd.deals += 1;
+    record_round(w, f, Investor::Fund(fund), amount, dilution, st, -1);
+    w.firms.last_round[f as usize] = -1 - (w.cfg.s.finance.months_between_rounds as i32);
+    w.funds[fund as usize].called += amount;
 }
 
 /// Pays `amount` of proceeds from the holding `h` to its investor; funds pass it on to LPs

@@ -218,6 +218,7 @@ pub fn tally(w: &mut World) {
     t.acquired = 0;
     t.vc_backed = 0;
     t.pilots_active = 0;
+    t.compute_eligible = 0.0;
     let mut cash = Neumaier::default();
     let mut debt = 0.0;
     let tiers = w.cfg.s.tiers.clone();
@@ -267,6 +268,9 @@ pub fn tally(w: &mut World) {
         t.value_added[k] += fm.revenue[fi] * w.cfg.ind.va_share[k];
         t.rd[k] += fm.rd[fi];
         t.compute[k] += fm.compute_used[fi];
+        if w.cfg.voucher_elig.admits(k, fm.tiers[fi]) {
+            t.compute_eligible += fm.compute_used[fi];
+        }
         t.mean_ln_a[k] += fm.ln_a[fi];
         if is_unicorn {
             t.unicorns[k] += 1;

@@ -69,7 +69,7 @@ pub fn observe(w: &mut World) -> Observation {
     c.int("month_index", "month", "Months since the start (0 = first simulated month)", vec![i64::from(w.month)])
         .int("year", "year", "Calendar year", vec![i64::from(year)])
         .int("month", "month", "Calendar month 1-12", vec![i64::from(month)]);
-    let rows: [(&str, &'static str, &'static str, f64, bool); 62] = [
+    let rows: [(&str, &'static str, &'static str, f64, bool); 63] = [
         ("population", "people", "People in the city's labour force", labour, true),
         ("employed_firms", "people", "Employees of firms (owners not included)", employed_firms as f64, true),
         ("employed_outside", "people", "People employed outside the enterprise sector", ppl.outside_count as f64, true),
@@ -126,6 +126,7 @@ pub fn observe(w: &mut World) -> Observation {
         ("rd_intensity", "share", "R&D / GDP proxy", if gdp > 0.0 { m.rd / gdp } else { 0.0 }, false),
         ("compute_capacity_eflops", "EFLOPS", "Compute capacity of the city", w.compute.capacity, false),
         ("compute_used_eflops", "EFLOPS", "Compute bought by firms", w.compute.used_firms, false),
+        ("compute_eligible_eflops", "EFLOPS", "Compute bought by firms eligible for compute vouchers", t.compute_eligible, false),
         ("compute_price_m", "CNY m/EFLOPS-month", "Compute price", w.compute.price, false),
         ("compute_utilisation", "share", "Utilisation of the capacity open to firms", w.compute.utilisation, false),
         ("vc_invested_m", "CNY m/month", "Venture capital invested by GP funds", m.vc_invested, false),
