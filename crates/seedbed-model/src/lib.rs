@@ -1,6 +1,7 @@
 //! Seedbed's simulation core: the agents of MODEL.md in contiguous columns, the twelve monthly
 //! phases as plain functions over them, the policy instruments and the accounting identities.
 //! No I/O: runs hand `Frame`s to whoever writes them.
+pub mod checkpoint;
 pub mod config;
 pub mod events;
 pub mod frame;

@@ -26,5 +26,8 @@ fn small_run_summary_matches_the_snapshot() {
     }
     let expected = std::fs::read_to_string(&path)
         .unwrap_or_else(|_| panic!("missing {}; run with UPDATE_SNAPSHOTS=1 to create it", path.display()));
-    assert!(expected == text, "summary changed; review and run with UPDATE_SNAPSHOTS=1 if intended.\n--- expected\n{expected}\n--- got\n{text}");
+    assert!(
+        expected == text,
+        "summary changed; review and run with UPDATE_SNAPSHOTS=1 if intended.\n--- expected\n{expected}\n--- got\n{text}"
+    );
 }

@@ -30,7 +30,6 @@ fn new_fund(w: &World, sponsor: Sponsor, size: f64, public: f64, skill: f64, man
     Fund::new(w.month, sponsor, size, public, skill, mandate)
 }
 
-
 fn open_low_altitude_fund(w: &mut World) {
     if !w.cfg.on(Instrument::LowAltitudeFund) {
         return;
@@ -102,8 +101,13 @@ fn fund_formation(w: &mut World) {
     let lp_mode = w.cfg.on(Instrument::GuidanceFund) && !w.cfg.gf_direct_mode;
     let s = if lp_mode { gfp.share_cap } else { 0.0 };
     let cert = 1.0 + gfp.certification_effect * s.min(gfp.moderate_share);
-    let monthly =
-        fin.private_lp_supply_m_per_year / 12.0 * scale * w.fund_tvpi.max(1e-6).powf(fin.lp_return_elasticity).clamp(fin.lp_return_factor_min, fin.lp_return_factor_max.max(fin.lp_return_factor_min)) * cert;
+    let monthly = fin.private_lp_supply_m_per_year / 12.0
+        * scale
+        * w.fund_tvpi
+            .max(1e-6)
+            .powf(fin.lp_return_elasticity)
+            .clamp(fin.lp_return_factor_min, fin.lp_return_factor_max.max(fin.lp_return_factor_min))
+        * cert;
     // Money offered but not committed waits up to a year (so a small city still forms whole funds).
     let mut supply = (w.lp_pool + monthly).min(12.0 * monthly);
     let mut rng = stream(w.seed, Phase::FundFormation, w.month as u32, 0);
@@ -293,7 +297,16 @@ fn record_round(w: &mut World, f: u32, investor: Investor, amount: f64, dilution
     }
     let id = w.holdings.len() as u32;
     let next = w.firms.holdings[fi];
-    w.holdings.push(Holding { firm: f, investor, stake: dilution, cost: amount, month, proceeds: 0.0, open: true, next });
+    w.holdings.push(Holding {
+        firm: f,
+        investor,
+        stake: dilution,
+        cost: amount,
+        month,
+        proceeds: 0.0,
+        open: true,
+        next,
+    });
     let fm = &mut w.firms;
     fm.holdings[fi] = id;
     fm.stage[fi] = st;

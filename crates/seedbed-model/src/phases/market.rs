@@ -14,14 +14,22 @@ use crate::rng::{Draw, Phase, stream};
 use crate::state::*;
 use crate::world::{Neumaier, World};
 
+/// One firm's market quantities this month (a row per live firm, in live order).
 #[derive(Clone, Copy, Debug, Default)]
-struct Pre {
+struct Row {
+    k: usize,
     /// Competitiveness.
     e: f64,
     /// Log demand shock.
     shock: f64,
-    /// Capacity, CNY m/month.
+    /// Labour productivity, CNY m per worker-month.
+    prod: f64,
+    /// Capacity, then spare capacity after sales, CNY m/month.
     cap: f64,
+    /// Market share: last month's, then the replicator's (unnormalised).
+    share: f64,
+    /// Sales this month.
+    sales: f64,
 }
 
 /// Productivity multiple of firm `f` relative to its industry's reference technology.
@@ -31,8 +39,9 @@ pub fn productivity(w: &World, f: usize) -> f64 {
     w.ind.output_per_worker[k] * (w.firms.ln_a[f] - w.ind.reference[k]).exp()
 }
 
-fn pre(w: &World, f: usize) -> Pre {
+fn row(w: &World, f: usize) -> Row {
     let m = &w.cfg.s.market;
+    let k = w.firms.industry[f] as usize;
     let n = f64::from(w.firms.employees[f]) + 1.0;
     let bonus = if w.firms.pilot_until[f] > w.month { m.pilot_competitiveness_bonus } else { 0.0 };
     let sd = match w.shock_sd_by_size.get(w.firms.employees[f] as usize) {
@@ -40,158 +49,214 @@ fn pre(w: &World, f: usize) -> Pre {
         None => m.shock_sd * n.powf(-m.shock_size_exponent),
     };
     let mut r = stream(w.seed, Phase::Market, w.month as u32, f as u64);
-    Pre { e: w.firms.ln_a[f] + bonus, shock: sd * r.normal() - 0.5 * sd * sd, cap: n * productivity(w, f) }
+    let prod = productivity(w, f);
+    Row {
+        k,
+        e: w.firms.ln_a[f] + bonus,
+        shock: sd * r.normal() - 0.5 * sd * sd,
+        prod,
+        cap: n * prod,
+        share: w.firms.share[f],
+        sales: 0.0,
+    }
+}
+
+/// Sums `value(row)` by industry, in row order (deterministic whatever the thread count).
+fn by_industry(rows: &[Row], n_ind: usize, value: impl Fn(&Row) -> f64) -> Vec<f64> {
+    let mut s = vec![Neumaier::default(); n_ind];
+    for r in rows {
+        s[r.k].add(value(r));
+    }
+    s.iter().map(Neumaier::sum).collect()
 }
 
 /// Phase 7.
 pub fn product_market(w: &mut World) {
     let n_ind = w.cfg.n_ind;
-    let mut pres: Vec<Pre> = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     {
         let wr: &World = w;
-        wr.firms.live.par_iter().map(|&f| pre(wr, f as usize)).collect_into_vec(&mut pres);
+        wr.firms.live.par_iter().map(|&f| row(wr, f as usize)).collect_into_vec(&mut rows);
     }
-    let live = std::mem::take(&mut w.firms.live);
-    // Share-weighted mean competitiveness by industry.
-    let mut se = vec![Neumaier::default(); n_ind];
-    let mut sf = vec![Neumaier::default(); n_ind];
-    for (j, &f) in live.iter().enumerate() {
-        let fi = f as usize;
-        let k = w.firms.industry[fi] as usize;
-        se[k].add(w.firms.share[fi] * pres[j].e);
-        sf[k].add(w.firms.share[fi]);
-    }
-    let mean_e: Vec<f64> =
-        (0..n_ind).map(|k| if sf[k].sum() > 0.0 { se[k].sum() / sf[k].sum() } else { 0.0 }).collect();
+    // Replicator: shares move with competitiveness relative to the share-weighted mean.
+    let se = by_industry(&rows, n_ind, |r| r.share * r.e);
+    let sf = by_industry(&rows, n_ind, |r| r.share);
+    let mean_e: Vec<f64> = (0..n_ind).map(|k| if sf[k] > 0.0 { se[k] / sf[k] } else { 0.0 }).collect();
     let chi = w.cfg.s.market.replicator_chi;
-    let mut total = vec![Neumaier::default(); n_ind];
-    for (j, &f) in live.iter().enumerate() {
-        let fi = f as usize;
-        let k = w.firms.industry[fi] as usize;
-        let s = (w.firms.share[fi] * (1.0 + chi * (pres[j].e - mean_e[k]))).max(0.0) * pres[j].shock.exp();
-        w.firms.share[fi] = s;
-        total[k].add(s);
-    }
-    // Sales capped by capacity; unserved demand to firms with spare capacity.
-    let mut unserved = vec![0.0; n_ind];
-    let mut spare = vec![0.0; n_ind];
-    for (j, &f) in live.iter().enumerate() {
-        let fi = f as usize;
-        let k = w.firms.industry[fi] as usize;
-        let t = total[k].sum();
-        let s = if t > 0.0 { w.firms.share[fi] / t } else { 0.0 };
-        let want = s * w.ind.demand[k];
-        let sales = want.min(pres[j].cap);
-        unserved[k] += want - sales;
-        spare[k] += pres[j].cap - sales;
-        w.firms.revenue_prev[fi] = w.firms.revenue[fi];
-        w.firms.revenue[fi] = sales;
-        pres[j].cap -= sales;
-    }
-    let mut sold = vec![Neumaier::default(); n_ind];
-    for (j, &f) in live.iter().enumerate() {
-        let fi = f as usize;
-        let k = w.firms.industry[fi] as usize;
-        if unserved[k] > 0.0 && spare[k] > 0.0 {
-            w.firms.revenue[fi] += unserved[k].min(spare[k]) * pres[j].cap / spare[k];
+    rows.par_iter_mut().for_each(|r| r.share = (r.share * (1.0 + chi * (r.e - mean_e[r.k]))).max(0.0) * r.shock.exp());
+    let total = by_industry(&rows, n_ind, |r| r.share);
+    // Sales capped by capacity; unserved demand goes to firms with spare capacity.
+    let demand = &w.ind.demand;
+    rows.par_iter_mut().for_each(|r| {
+        let want = if total[r.k] > 0.0 { r.share / total[r.k] * demand[r.k] } else { 0.0 };
+        r.sales = want.min(r.cap);
+        r.share = want - r.sales; // now: unserved demand of this firm
+        r.cap -= r.sales;
+    });
+    let unserved = by_industry(&rows, n_ind, |r| r.share);
+    let spare = by_industry(&rows, n_ind, |r| r.cap);
+    rows.par_iter_mut().for_each(|r| {
+        if unserved[r.k] > 0.0 && spare[r.k] > 0.0 {
+            r.sales += unserved[r.k].min(spare[r.k]) * r.cap / spare[r.k];
         }
-        sold[k].add(w.firms.revenue[fi]);
+    });
+    let sold = by_industry(&rows, n_ind, |r| r.sales);
+    let mut acc: Vec<Account> = Vec::new();
+    {
+        let wr: &World = w;
+        let ctx = AccountCtx::new(wr);
+        wr.firms
+            .live
+            .par_iter()
+            .zip(rows.par_iter())
+            .map(|(&f, r)| account(wr, &ctx, f as usize, r))
+            .collect_into_vec(&mut acc);
     }
-    for &f in &live {
-        let fi = f as usize;
-        let k = w.firms.industry[fi] as usize;
-        let t = sold[k].sum();
-        w.firms.share[fi] = if t > 0.0 { w.firms.revenue[fi] / t } else { 0.0 };
-    }
-    w.firms.live = live;
-    accounts(w);
+    apply_accounts(w, &rows, &acc, &sold);
     tally(w);
 }
 
-/// Costs, taxes, payouts and next month's employment plan of every firm.
-fn accounts(w: &mut World) {
-    let g = w.cfg.s.government.clone();
-    let mk = w.cfg.s.market.clone();
-    let inn_burn = w.cfg.s.innovation.burn_months;
-    let rd_burn = w.cfg.s.innovation.rd_share_of_burn;
-    let r_month = w.cfg.s.finance.loan_rate_per_year / 12.0;
-    let support_on = w.cfg.on(Instrument::ManufacturingSupport);
-    let sup = w.cfg.s.policy.manufacturing_support.clone();
-    let wi = w.wage_index;
+/// Parameters of the accounts, read once a month.
+struct AccountCtx {
+    g: crate::scenario::Government,
+    payout_share: f64,
+    buffer: f64,
+    burn_months: f64,
+    rd_burn: f64,
+    r_month: f64,
+    wage_index: f64,
+    support: Option<crate::scenario::ManufacturingSupport>,
+}
+
+impl AccountCtx {
+    fn new(w: &World) -> AccountCtx {
+        AccountCtx {
+            g: w.cfg.s.government.clone(),
+            payout_share: w.cfg.s.market.payout_share,
+            buffer: w.cfg.s.market.employment_buffer,
+            burn_months: w.cfg.s.innovation.burn_months,
+            rd_burn: w.cfg.s.innovation.rd_share_of_burn,
+            r_month: w.cfg.s.finance.loan_rate_per_year / 12.0,
+            wage_index: w.wage_index,
+            support: w.cfg.on(Instrument::ManufacturingSupport).then(|| w.cfg.s.policy.manufacturing_support.clone()),
+        }
+    }
+}
+
+/// One firm's monthly accounts: costs, taxes, payout, support claim and employment plan.
+#[derive(Clone, Copy, Debug, Default)]
+struct Account {
+    inputs: f64,
+    wages: f64,
+    rent: f64,
+    interest: f64,
+    principal: f64,
+    vat: f64,
+    tax: f64,
+    profit: f64,
+    /// Payout to owners (households, or the acquirer for acquired firms).
+    payout: f64,
+    support_claim: f64,
+    desired: f32,
+}
+
+/// Revenue pays bought-in inputs, wages, rent, interest and VAT; profit is taxed (15% for
+/// high-tech enterprises); profitable bootstrapped, listed and acquired firms pay out a share;
+/// the firm plans employment for expected sales at its productivity (or what a round pays for).
+fn account(w: &World, c: &AccountCtx, f: usize, r: &Row) -> Account {
+    let fm = &w.firms;
+    let k = r.k;
+    let rev = r.sales;
+    let n = f64::from(fm.employees[f]);
+    let inputs = (1.0 - w.cfg.ind.va_share[k]) * rev;
+    let wages = fm.wage_sum[f] * c.wage_index;
+    let rent = w.cfg.ind.rent[k] * (n + 1.0);
+    let interest = fm.debt[f] * c.r_month;
+    let principal = fm.debt_step[f].min(fm.debt[f]);
+    let vat = c.g.vat_rate * (rev - inputs);
+    let pre_tax = rev - inputs - wages - rent - interest - fm.rd[f] - vat;
+    let rate = if fm.tiers[f] & tier::HIGH_TECH != 0 { c.g.high_tech_tax_rate } else { c.g.profit_tax_rate };
+    let tax = rate * pre_tax.max(0.0);
+    let profit = pre_tax - tax;
+    let cash = fm.cash[f] + rev - inputs - wages - rent - interest - principal - vat - tax;
+    let st = fm.stage[f];
+    let payout = if profit > 0.0 && cash > 0.0 && matches!(st, stage::BOOTSTRAPPED | stage::LISTED | stage::ACQUIRED) {
+        (c.payout_share * profit).min(cash)
+    } else {
+        0.0
+    };
+    let support_claim = match &c.support {
+        Some(s) if n >= s.min_employees && w.cfg.support_elig.admits(k, 0) => {
+            (s.rate * rent).min((s.cap_m_per_firm_year - fm.support_ytd[f]).max(0.0))
+        }
+        _ => 0.0,
+    };
+    let trend = if fm.revenue[f] > 0.0 { (rev / fm.revenue[f]).clamp(0.5, 2.0) } else { 1.0 };
+    let mut desired = if r.prod > 0.0 { rev * trend * (1.0 + c.buffer) / r.prod - 1.0 } else { 0.0 };
+    if (stage::SEED..=stage::GROWTH).contains(&st)
+        && f64::from(w.month - fm.last_round[f]) < c.burn_months
+        && cash > 0.0
+    {
+        let funded = fm.last_round_m[f] / c.burn_months * (1.0 - c.rd_burn) / (w.cfg.ind.wage[k] * c.wage_index);
+        desired = desired.max(funded);
+    }
+    Account {
+        inputs,
+        wages,
+        rent,
+        interest,
+        principal,
+        vat,
+        tax,
+        profit,
+        payout,
+        support_claim,
+        desired: desired.max(0.0) as f32,
+    }
+}
+
+/// Writes the month's sales and accounts in firm-id order and books the flows to the sectors.
+fn apply_accounts(w: &mut World, rows: &[Row], acc: &[Account], sold: &[f64]) {
     let (mut outside, mut households, mut bank, mut gov, mut acquirers) =
         (Neumaier::default(), Neumaier::default(), Neumaier::default(), Neumaier::default(), Neumaier::default());
-    let mm = &mut w.m;
     let live = std::mem::take(&mut w.firms.live);
-    for &f in &live {
+    let mm = &mut w.m;
+    let fm = &mut w.firms;
+    for (j, &f) in live.iter().enumerate() {
         let fi = f as usize;
-        let fm = &mut w.firms;
-        let k = fm.industry[fi] as usize;
-        let rev = fm.revenue[fi];
-        let n = f64::from(fm.employees[fi]);
-        let inputs = (1.0 - w.cfg.ind.va_share[k]) * rev;
-        let wages = fm.wage_sum[fi] * wi;
-        let rent = w.cfg.ind.rent[k] * (n + 1.0);
-        let interest = fm.debt[fi] * r_month;
-        let principal = fm.debt_step[fi].min(fm.debt[fi]);
-        let va = rev - inputs;
-        let vat = g.vat_rate * va;
-        let pre_tax = rev - inputs - wages - rent - interest - fm.rd[fi] - vat;
-        let rate = if fm.tiers[fi] & tier::HIGH_TECH != 0 { g.high_tech_tax_rate } else { g.profit_tax_rate };
-        let tax = rate * pre_tax.max(0.0);
-        let profit = pre_tax - tax;
-        fm.cash[fi] += rev - inputs - wages - rent - interest - principal - vat - tax;
-        fm.debt[fi] -= principal;
+        let (r, a) = (&rows[j], &acc[j]);
+        let rev = r.sales;
+        fm.share[fi] = if sold[r.k] > 0.0 { rev / sold[r.k] } else { 0.0 };
+        fm.revenue_prev[fi] = fm.revenue[fi];
+        fm.revenue[fi] = rev;
+        fm.cash[fi] += rev - a.inputs - a.wages - a.rent - a.interest - a.principal - a.vat - a.tax - a.payout;
+        fm.debt[fi] -= a.principal;
         if fm.debt[fi] <= 1e-12 {
             fm.debt[fi] = 0.0;
             fm.debt_step[fi] = 0.0;
         }
-        outside.add(inputs + rent - rev);
-        households.add(wages);
-        bank.add(interest + principal);
-        gov.add(vat + tax);
-        mm.taxes += vat + tax;
-        mm.vat += vat;
-        mm.wages += wages;
-        mm.revenue += rev;
-        mm.value_added += va;
-        mm.rd += fm.rd[fi];
-        fm.profit[fi] = profit;
+        fm.profit[fi] = a.profit;
         fm.rev_ytd[fi] += rev;
-        let st = fm.stage[fi];
-        if profit > 0.0
-            && fm.cash[fi] > 0.0
-            && (st == stage::BOOTSTRAPPED || st == stage::LISTED || st == stage::ACQUIRED)
-        {
-            let d = (mk.payout_share * profit).min(fm.cash[fi]);
-            fm.cash[fi] -= d;
-            if st == stage::ACQUIRED {
-                acquirers.add(d);
-            } else {
-                households.add(d);
-            }
+        fm.desired[fi] = a.desired;
+        outside.add(a.inputs + a.rent - rev);
+        households.add(a.wages);
+        bank.add(a.interest + a.principal);
+        gov.add(a.vat + a.tax);
+        if fm.stage[fi] == stage::ACQUIRED {
+            acquirers.add(a.payout);
+        } else {
+            households.add(a.payout);
         }
-        if support_on && n >= sup.min_employees && w.cfg.support_elig.admits(k, 0) {
-            let claim = (sup.rate * rent).min((sup.cap_m_per_firm_year - fm.support_ytd[fi]).max(0.0));
-            if claim > 0.0 {
-                w.claims[Instrument::ManufacturingSupport as usize].items.push((
-                    f,
-                    claim,
-                    w.cfg.ind.class[k].is_future(),
-                ));
-            }
+        mm.taxes += a.vat + a.tax;
+        mm.vat += a.vat;
+        mm.wages += a.wages;
+        mm.revenue += rev;
+        mm.value_added += rev - a.inputs;
+        mm.rd += fm.rd[fi];
+        if a.support_claim > 0.0 {
+            let future = w.cfg.ind.class[r.k].is_future();
+            w.claims[Instrument::ManufacturingSupport as usize].items.push((f, a.support_claim, future));
         }
-        // Employment plan: expected sales at the current share trend, at this productivity.
-        let trend = if fm.revenue_prev[fi] > 0.0 { (rev / fm.revenue_prev[fi]).clamp(0.5, 2.0) } else { 1.0 };
-        let prod = w.ind.output_per_worker[k] * (fm.ln_a[fi] - w.ind.reference[k]).exp();
-        let mut desired = if prod > 0.0 { rev * trend * (1.0 + mk.employment_buffer) / prod - 1.0 } else { 0.0 };
-        if (stage::SEED..=stage::GROWTH).contains(&st)
-            && f64::from(w.month - fm.last_round[fi]) < inn_burn
-            && fm.cash[fi] > 0.0
-        {
-            let funded = fm.last_round_m[fi] / inn_burn * (1.0 - rd_burn) / (w.cfg.ind.wage[k] * wi);
-            desired = desired.max(funded);
-        }
-        fm.desired[fi] = desired.max(0.0) as f32;
     }
     w.firms.live = live;
     w.sectors.outside += outside.sum();

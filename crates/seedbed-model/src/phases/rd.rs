@@ -228,7 +228,9 @@ fn context(w: &World, clr: &compute::Clearing, p0: f64) -> Ctx {
         ration: clr.ration,
         wage: (0..n).map(|k| w.cfg.ind.wage[k] * w.wage_index).collect(),
         knowledge: (0..n)
-            .map(|k| (w.ind.knowledge[k] / w.ind.knowledge_start[k].max(1e-12)).max(1e-12).powf(inn.knowledge_elasticity))
+            .map(|k| {
+                (w.ind.knowledge[k] / w.ind.knowledge_start[k].max(1e-12)).max(1e-12).powf(inn.knowledge_elasticity)
+            })
             .collect(),
         compute: (0..n)
             .map(|k| {
