@@ -146,7 +146,7 @@ impl Eligibility {
         let inds = (0..n)
             .map(|k| {
                 let ind = &s.industries[k];
-                any || industries.iter().any(|i| *i == ind.id) || classes.iter().any(|c| *c == ind.class)
+                any || industries.contains(&ind.id) || classes.contains(&ind.class)
             })
             .collect();
         Eligibility { tiers: crate::config::tier::mask(tiers), industries: inds }

@@ -35,6 +35,8 @@ pub enum Phase {
     Acquisition = 19,
     FoundingSwitch = 20,
     FoundingIndustry = 21,
+    InnovationStep = 22,
+    Imitation = 23,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mix.

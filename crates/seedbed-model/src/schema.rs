@@ -205,6 +205,7 @@ pub trait NodeList {
 pub trait Param {
     const KIND: Kind;
     fn to_value(&self) -> Option<Value>;
+    #[allow(clippy::wrong_self_convention)]
     fn from_value(&mut self, v: Value) -> Result<(), String>;
     fn as_child(&self) -> Option<Child<'_>> {
         None

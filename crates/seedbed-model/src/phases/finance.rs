@@ -261,7 +261,7 @@ fn deals(w: &mut World) {
     if w.cfg.on(Instrument::GuidanceFund) {
         let g = w.cfg.s.policy.guidance_fund.clone();
         let budget = if w.cfg.gf_direct_mode { w.gf.size } else { w.gf.size * g.direct_share };
-        let capacity = rng.round_stochastic(g.direct_screening_per_month * w.cfg.scale.sqrt().min(1.0).max(0.05));
+        let capacity = rng.round_stochastic(g.direct_screening_per_month * w.cfg.scale);
         let noise = fin.dd_noise_sd * g.direct_noise_multiple;
         for _ in 0..capacity {
             let f = list[(rng.unif() * list.len() as f64) as usize % list.len()];

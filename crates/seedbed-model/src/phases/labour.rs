@@ -357,7 +357,7 @@ fn matching(w: &mut World) {
     if total_pool == 0 {
         return;
     }
-    let open: u64 = unfilled.iter().map(|x| u64::from(x.1)).sum::<u64>() as u64;
+    let open: u64 = unfilled.iter().map(|x| u64::from(x.1)).sum();
     let open_cross = l.cross_field_share * open as f64;
     let wanted = open_cross + outside_vac as f64;
     if wanted <= 0.0 {

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::config::{Instrument, stage};
 use crate::phases::compute;
-use crate::rng::{Draw, Phase, stream};
+use crate::rng::{Draw, Phase, stream, uniform_at};
 use crate::state::*;
 use crate::world::{Neumaier, World};
 
@@ -257,8 +257,12 @@ fn draw(w: &World, f: usize, eff: f64) -> Draws {
     if eff <= 0.0 {
         return Draws { ln_a, how };
     }
-    let mut r = stream(w.seed, Phase::Innovation, w.month as u32, f as u64);
-    if r.unif() < 1.0 - (-inn.zeta_innovation * eff).exp() {
+    let month = w.month as u32;
+    // Success draws are single uniforms; 1 - exp(-x) <= x lets most firms skip the exponential.
+    let x_in = inn.zeta_innovation * eff;
+    let u = uniform_at(w.seed, Phase::Innovation, month, f as u64);
+    if u < x_in && u < 1.0 - (-x_in).exp() {
+        let mut r = stream(w.seed, Phase::InnovationStep, month, f as u64);
         let x = if r.unif() < w.cfg.ind.radical_probability[k] {
             how = crate::state::how::RADICAL;
             inn.radical_jump_scale * r.pareto(w.cfg.ind.radical_alpha[k])
@@ -276,9 +280,10 @@ fn draw(w: &World, f: usize, eff: f64) -> Draws {
         }
     }
     let gap = w.ind.best_ln_a[k] - ln_a;
+    let x_im = inn.zeta_imitation * eff;
     if gap > 0.0 {
-        let p = (1.0 - (-inn.zeta_imitation * eff).exp()) * (-gap / inn.imitation_gap_scale).exp();
-        if r.unif() < p {
+        let u = uniform_at(w.seed, Phase::Imitation, month, f as u64);
+        if u < x_im && u < (1.0 - (-x_im).exp()) * (-gap / inn.imitation_gap_scale).exp() {
             ln_a += inn.imitation_step * gap;
             how = crate::state::how::IMITATION;
         }
