@@ -9,8 +9,8 @@
 //!   scale and start; any other parameter may differ and applies from the next month on).
 //! - [`inspect`] reads a checkpoint's header, scenario and extra bytes without the world.
 //!
-//! Nothing is random-state: every draw is keyed by (seed, phase, month, agent), so the world's
-//! columns and the month index are all a run needs to go on.
+//! There is no random-number state to save: every draw is keyed by (seed, phase, month, agent),
+//! so the world's columns and the month index are all a run needs to go on.
 //!
 //! # Format (little-endian)
 //!
@@ -868,24 +868,30 @@ impl Simulation {
     /// `scenario_toml` (kept for display) and the caller's `extra` bytes.
     pub fn checkpoint(&self, scenario_toml: &str, extra: &[u8]) -> Vec<u8> {
         let w = &self.world;
-        let mut body = Encoder::new();
-        w.seed.encode(&mut body);
-        (w.month as u32).encode(&mut body);
-        w.cfg.s.encode(&mut body);
-        scenario_toml.encode(&mut body);
-        body.bytes(extra);
-        encode_world(w, &mut body);
-        let body = body.into_bytes();
-        let mut e = Encoder::new();
+        // One buffer, sized from the population so it is not reallocated: the header with the
+        // body's length and checksum left as zeros, the body, then the two patched in.
+        let estimate = 64 * w.people.len() + 384 * w.firms.len() + 64 * w.holdings.len() + extra.len() + (1 << 20);
+        let mut e = Encoder { buf: Vec::with_capacity(estimate) };
         e.raw(MAGIC);
         FORMAT.encode(&mut e);
         (PROGRAM_VERSION.len() as u32).encode(&mut e);
         e.raw(PROGRAM_VERSION.as_bytes());
         layout_hash().encode(&mut e);
-        (body.len() as u64).encode(&mut e);
-        checksum(&body).encode(&mut e);
+        let sizes_at = e.len();
+        0u64.encode(&mut e);
+        0u64.encode(&mut e);
+        let body_at = e.len();
+        w.seed.encode(&mut e);
+        (w.month as u32).encode(&mut e);
+        w.cfg.s.encode(&mut e);
+        scenario_toml.encode(&mut e);
+        e.bytes(extra);
+        encode_world(w, &mut e);
         let mut out = e.into_bytes();
-        out.extend_from_slice(&body);
+        let len = (out.len() - body_at) as u64;
+        let sum = checksum(&out[body_at..]);
+        out[sizes_at..sizes_at + 8].copy_from_slice(&len.to_le_bytes());
+        out[sizes_at + 8..body_at].copy_from_slice(&sum.to_le_bytes());
         out
     }
 

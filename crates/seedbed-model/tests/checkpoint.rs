@@ -7,8 +7,7 @@ use std::sync::OnceLock;
 use common::*;
 use proptest::prelude::*;
 use seedbed_model::checkpoint::{
-    self, CheckpointError, PROGRAM_VERSION, check_fork, from_bytes, inspect, scenario_changes, shock_sd_table,
-    to_bytes,
+    self, CheckpointError, PROGRAM_VERSION, check_fork, from_bytes, inspect, scenario_changes, shock_sd_table, to_bytes,
 };
 use seedbed_model::schema::{Value, set_path};
 use seedbed_model::{Observation, Scenario, Simulation};
