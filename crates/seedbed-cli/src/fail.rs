@@ -27,6 +27,14 @@ impl Failure {
         Failure::Run(miette::miette!("{message}"))
     }
 
+    /// The report's text (empty if already reported).
+    pub fn message(&self) -> String {
+        match self {
+            Failure::Input(r) | Failure::Run(r) => r.to_string(),
+            Failure::Reported => String::new(),
+        }
+    }
+
     /// The exit code: 2 for bad input, 1 for a failed run.
     pub fn code(&self) -> u8 {
         match self {
@@ -58,6 +66,16 @@ impl From<seedbed_output::Error> for Failure {
         match e {
             seedbed_output::Error::AlreadyExists { .. } => Failure::input(e),
             other => Failure::run(format!("writing outputs failed: {other}")),
+        }
+    }
+}
+
+/// An experiment's failure: bad input (2) or a failed run (1).
+impl From<seedbed_experiments::runner::Error> for Failure {
+    fn from(e: seedbed_experiments::runner::Error) -> Self {
+        match e {
+            seedbed_experiments::runner::Error::Input(m) => Failure::input(m),
+            seedbed_experiments::runner::Error::Run(m) => Failure::run(m),
         }
     }
 }

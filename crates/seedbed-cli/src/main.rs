@@ -7,9 +7,12 @@
 mod bench;
 mod catalog;
 mod docs;
+mod experiment;
 mod fail;
+mod fork;
 mod progress;
 mod run;
+mod runs;
 mod setup;
 mod summary;
 
@@ -60,6 +63,21 @@ enum Command {
         #[arg(value_name = "FILE", required = true)]
         files: Vec<String>,
     },
+    /// Continue a checkpoint written by `seedbed run ... --until YYYY-MM --checkpoint FILE`,
+    /// unchanged or as a what-if (`--with variant.toml`, `--set PATH=VALUE`), into a new run directory.
+    Fork(fork::ForkArgs),
+    /// Run a scenario on many seeds in parallel: every headline figure per run and year, with
+    /// the median and 5-95% band.
+    Ensemble(experiment::EnsembleArgs),
+    /// Compare scenario B against A on the same seeds (common random numbers): paired differences
+    /// B - A with 95% confidence intervals and the share of seeds where B beats A.
+    Compare(experiment::CompareArgs),
+    /// Sweep numeric parameters (by dotted path) over a grid or a Latin hypercube.
+    Sweep(experiment::SweepArgs),
+    /// Rank levers by Morris elementary effects or Sobol indices, with bootstrap intervals.
+    Sensitivity(experiment::SensitivityArgs),
+    /// List the runs recorded in the run catalog (`<root>/catalog.sqlite`).
+    Runs(runs::RunsArgs),
     /// Time a run in memory, writing nothing: build and run time, throughput, time per phase, peak memory.
     Bench(bench::BenchArgs),
     /// Print documentation generated from the model itself (Markdown, to stdout).
@@ -82,6 +100,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
+        Command::Fork(args) => fork::fork(&args),
+        Command::Ensemble(args) => experiment::ensemble(&args),
+        Command::Compare(args) => experiment::compare(&args),
+        Command::Sweep(args) => experiment::sweep(&args),
+        Command::Sensitivity(args) => experiment::sensitivity(&args),
+        Command::Runs(args) => runs::runs(&args),
         Command::Scenarios => catalog::scenarios(),
         Command::Show { scenario } => catalog::show(&scenario),
         Command::Check { files } => catalog::check(&files),

@@ -4,14 +4,17 @@ use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
 use clap::{Args, ValueEnum};
-use seedbed_model::{Column, Frame, Observation, Simulation};
-use seedbed_output::{Format, RunDir, TableWriter, default_run_name, write_json_atomic, write_text_atomic};
-use seedbed_scenario::{DEFAULT_NAME, to_toml};
+use seedbed_experiments::catalog::{Catalog, CatalogError, NewRun, Status};
+use seedbed_experiments::member::{RunError, write_run};
+use seedbed_experiments::{program_version, scenario_hash};
+use seedbed_model::Frame;
+use seedbed_output::{Format, RunDir, default_run_name};
+use seedbed_scenario::DEFAULT_NAME;
 
 use crate::fail::Failure;
 use crate::progress::Progress;
 use crate::setup::{Overrides, Setup};
-use crate::summary::{headline_table, summary_json};
+use crate::summary::headline_table;
 
 /// Options of `seedbed run`.
 #[derive(Args, Debug)]
@@ -49,6 +52,16 @@ pub struct RunArgs {
     /// File format of the tables.
     #[arg(long, value_enum, default_value_t = TableFormat::Parquet)]
     pub format: TableFormat,
+    /// Stop after month YYYY-MM (inclusive) and write a checkpoint instead of a run directory
+    /// (needs --checkpoint); continue it, or branch what-ifs from it, with `seedbed fork FILE`.
+    #[arg(long, value_name = "YYYY-MM", requires = "checkpoint", conflicts_with = "out")]
+    pub until: Option<String>,
+    /// Checkpoint file written at --until (must not exist yet).
+    #[arg(long, value_name = "FILE", requires = "until")]
+    pub checkpoint: Option<PathBuf>,
+    /// Output root whose run catalog (`catalog.sqlite`, listed by `seedbed runs`) records the run.
+    #[arg(long, value_name = "DIR", default_value = "runs")]
+    pub root: PathBuf,
 }
 
 /// Table file formats.
@@ -71,18 +84,24 @@ impl TableFormat {
 
 /// Runs `seedbed run`.
 pub fn run(args: &RunArgs) -> Result<(), Failure> {
+    if let (Some(until), Some(file)) = (&args.until, &args.checkpoint) {
+        return crate::fork::run_until(args, until, file);
+    }
     let setup = Setup::new(&args.scenario, &args.overrides)?;
     let out = args.out.clone().unwrap_or_else(|| default_out(&setup));
     let dir = RunDir::create(&out)?;
+    let record = Record::begin(args, &setup, &out);
     let started = Instant::now();
     match simulate(&dir, &setup, args) {
         Ok(years) => {
             let path = dir.commit()?;
+            record.end(Status::Done, None);
             finish_message(args, &setup, &years, &path, started);
             Ok(())
         }
         Err(e) => {
             let _ = dir.abandon();
+            record.end(Status::Failed, Some(&e.message()));
             Err(e)
         }
     }
@@ -97,78 +116,54 @@ fn default_out(setup: &Setup) -> PathBuf {
 /// Builds the city, simulates every month streaming the monthly tables, then writes the
 /// end-of-run tables, `summary.json` and `scenario.toml`. Returns the yearly headline table.
 fn simulate(dir: &RunDir, setup: &Setup, args: &RunArgs) -> Result<Frame, Failure> {
-    let format = args.format.format();
     let progress = Progress::new(!args.quiet, &setup.scenario);
-    let mut sim = Simulation::new(&setup.scenario, setup.seed)
-        .map_err(|e| Failure::run(format!("cannot build the city of `{}`: {e}", args.scenario)))?;
-    let first = sim.step();
-    progress.update(&sim);
-    let mut streams = Streams::create(dir, format, &first.events.columns)?;
-    streams.write(&first)?;
-    while !sim.done() {
-        let obs = sim.step();
-        streams.write(&obs)?;
-        progress.update(&sim);
-    }
-    streams.finish()?;
+    let years = write_run(dir, &setup.scenario, setup.seed, args.format.format(), &mut |sim| progress.update(sim))
+        .map_err(|e| match e {
+            RunError::Build(e) => Failure::run(format!("cannot build the city of `{}`: {e}", args.scenario)),
+            RunError::Output(e) => Failure::from(e),
+        })?;
     progress.finish();
-    let years = sim.years_frame();
-    write_table(dir, format, "firms", &sim.firms_frame())?;
-    write_table(dir, format, "deals", &sim.deals_frame())?;
-    write_table(dir, format, "years", &years)?;
-    write_json_atomic(&dir.path_for("summary.json"), &summary_json(setup, &years))?;
-    write_text_atomic(&dir.path_for("scenario.toml"), &scenario_file(setup))?;
     Ok(years)
 }
 
-/// `scenario.toml`: the seed line, then the scenario as run.
-pub fn scenario_file(setup: &Setup) -> String {
-    format!(
-        "# seed = {seed}\n# Rerun exactly: `seedbed run <this file> --seed {seed}` (without --seed the line above is used).\n{}",
-        to_toml(&setup.scenario),
-        seed = setup.seed
-    )
+/// The run's row in the catalog of `--root` (`seedbed runs` lists it). Recording is best
+/// effort: a catalog that cannot be opened or written is reported as a warning on stderr and
+/// the run goes on.
+struct Record {
+    entry: Option<(Catalog, i64)>,
+    started: SystemTime,
 }
 
-/// The three tables written month by month.
-struct Streams {
-    city: TableWriter,
-    industries: TableWriter,
-    events: TableWriter,
-}
-
-impl Streams {
-    fn create(dir: &RunDir, format: Format, event_columns: &[Column]) -> Result<Streams, Failure> {
-        let path = |name: &str| dir.path_for(&format!("{name}.{}", format.extension()));
-        Ok(Streams {
-            city: TableWriter::create(&path("city"), format)?,
-            industries: TableWriter::create(&path("industries"), format)?,
-            events: TableWriter::create_with_columns(&path("events"), format, event_columns)?,
-        })
+impl Record {
+    fn begin(args: &RunArgs, setup: &Setup, out: &Path) -> Record {
+        let started = SystemTime::now();
+        let entry = || -> Result<(Catalog, i64), CatalogError> {
+            let catalog = Catalog::open(&args.root)?;
+            let run = NewRun {
+                kind: "run".into(),
+                experiment: None,
+                member: None,
+                scenario: setup.scenario.run.name.clone(),
+                scenario_hash: scenario_hash(&setup.scenario),
+                seed: setup.seed,
+                version: program_version().to_string(),
+                format: args.format.format().extension().into(),
+                outputs: std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf()),
+            };
+            let id = catalog.begin(&run, started)?;
+            Ok((catalog, id))
+        };
+        let entry = entry().map_err(|e| eprintln!("warning: the run is not recorded in the run catalog: {e}")).ok();
+        Record { entry, started }
     }
 
-    fn write(&mut self, obs: &Observation) -> Result<(), Failure> {
-        self.city.write(&obs.city)?;
-        self.industries.write(&obs.industries)?;
-        self.events.write(&obs.events)?;
-        Ok(())
+    fn end(&self, status: Status, error: Option<&str>) {
+        if let Some((catalog, id)) = &self.entry
+            && let Err(e) = catalog.finish(*id, status, self.started, error)
+        {
+            eprintln!("warning: the end of the run is not recorded in the run catalog: {e}");
+        }
     }
-
-    fn finish(self) -> Result<(), Failure> {
-        self.city.finish()?;
-        self.industries.finish()?;
-        self.events.finish()?;
-        Ok(())
-    }
-}
-
-/// Writes a whole table `name` (its schema even when it has no rows).
-fn write_table(dir: &RunDir, format: Format, name: &str, frame: &Frame) -> Result<(), Failure> {
-    let path = dir.path_for(&format!("{name}.{}", format.extension()));
-    let mut w = TableWriter::create_with_columns(&path, format, &frame.columns)?;
-    w.write(frame)?;
-    w.finish()?;
-    Ok(())
 }
 
 /// After a committed run: the output directory (alone with --quiet), else the results table,

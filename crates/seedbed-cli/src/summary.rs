@@ -3,48 +3,12 @@
 //! Both come from the model's yearly headline table (`Simulation::years_frame`). Nothing
 //! here depends on the clock: the same scenario and seed give the same summary, byte for byte.
 
-use seedbed_model::{ColType, Frame};
-use serde_json::{Map, Value, json};
+use seedbed_model::Frame;
 
 use crate::setup::Setup;
 
-/// The contents of `summary.json`.
-pub fn summary_json(setup: &Setup, years: &Frame) -> Value {
-    let rows: Vec<Value> = (0..years.rows()).map(|r| Value::Object(year_row(years, r))).collect();
-    let units: Map<String, Value> =
-        years.columns.iter().filter(|c| c.name != "year").map(|c| (c.name.clone(), json!(c.unit))).collect();
-    let run = &setup.scenario.run;
-    json!({
-        "seedbed_version": env!("CARGO_PKG_VERSION"),
-        "scenario": run.name,
-        "seed": setup.seed,
-        "scale": run.scale,
-        "months": run.months,
-        "start": setup.start(),
-        "end": setup.end(),
-        "final": rows.last().cloned().unwrap_or(Value::Null),
-        "years": rows,
-        "units": units,
-    })
-}
-
-/// Row `r` of the headline table as a JSON object; integer columns stay integers, NaN and
-/// infinities become `null`.
-fn year_row(years: &Frame, r: usize) -> Map<String, Value> {
-    let mut m = Map::new();
-    for c in &years.columns {
-        let v = match (c.ty, years.value(&c.name, r)) {
-            (ColType::Int, Some(x)) => json!(x as i64),
-            (_, Some(x)) if x.is_finite() => json!(x),
-            _ => Value::Null,
-        };
-        m.insert(c.name.clone(), v);
-    }
-    m
-}
-
 /// Headline figures shown after a run: column of the yearly table and label.
-const SHOWN: [(&str, &str); 16] = [
+pub(crate) const SHOWN: [(&str, &str); 16] = [
     ("frontier_firms", "Frontier firms"),
     ("breakthroughs_total", "Breakthroughs since the start"),
     ("unicorns", "Unicorns"),
@@ -89,7 +53,7 @@ pub fn headline_table(setup: &Setup, years: &Frame) -> String {
 
 /// A value and its unit for display: counts as integers with thousands separators, shares as
 /// percentages, money with two decimals, NaN as `n/a`.
-fn format_value(v: Option<f64>, unit: &str) -> (String, String) {
+pub(crate) fn format_value(v: Option<f64>, unit: &str) -> (String, String) {
     match v {
         None => ("n/a".into(), unit.into()),
         Some(x) if !x.is_finite() => ("n/a".into(), unit.into()),
@@ -152,14 +116,15 @@ mod tests {
 
     #[test]
     fn json_has_final_years_units_and_null_for_nan() {
-        let v = summary_json(&setup(), &years());
+        let s = setup();
+        let v = seedbed_experiments::member::summary_json(&s.scenario, s.seed, &years());
         assert_eq!(v["seed"], 3);
         assert_eq!(v["months"], 14);
         assert_eq!(v["start"], "2025-01");
         assert_eq!(v["end"], "2026-02");
         assert_eq!(v["final"]["year"], 2026);
         assert_eq!(v["final"]["firms"], 2345.0);
-        assert_eq!(v["years"][0]["spend_per_breakthrough_bn"], Value::Null);
+        assert_eq!(v["years"][0]["spend_per_breakthrough_bn"], serde_json::Value::Null);
         assert_eq!(v["units"]["rd_intensity"], "share");
         assert!(v["units"].get("year").is_none());
         assert!(serde_json::to_string(&v).unwrap().contains("null"));
