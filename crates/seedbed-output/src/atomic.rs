@@ -12,10 +12,8 @@ use crate::error::{Error, Result};
 
 /// Writes `value` to `path` as pretty-printed JSON with a final newline, atomically.
 pub fn write_json_atomic(path: &Path, value: &serde_json::Value) -> Result<()> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|source| Error::Json {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let mut text =
+        serde_json::to_string_pretty(value).map_err(|source| Error::Json { path: path.to_path_buf(), source })?;
     text.push('\n');
     write_text_atomic(path, &text)
 }
@@ -23,8 +21,8 @@ pub fn write_json_atomic(path: &Path, value: &serde_json::Value) -> Result<()> {
 /// Writes `text` to `path` atomically.
 pub fn write_text_atomic(path: &Path, text: &str) -> Result<()> {
     let tmp = temp_sibling(path, "tmp")?;
-    let result = write_synced(&tmp, text.as_bytes())
-        .and_then(|()| fs::rename(&tmp, path).map_err(|e| Error::io(path, e)));
+    let result =
+        write_synced(&tmp, text.as_bytes()).and_then(|()| fs::rename(&tmp, path).map_err(|e| Error::io(path, e)));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
@@ -43,10 +41,7 @@ pub(crate) fn parent_dir(path: &Path) -> &Path {
 /// A hidden sibling of `path`: `.<file name>.<tag>-<pid>`.
 pub(crate) fn temp_sibling(path: &Path, tag: &str) -> Result<PathBuf> {
     let name = path.file_name().ok_or_else(|| {
-        Error::io(
-            path,
-            std::io::Error::new(std::io::ErrorKind::InvalidInput, "path has no file name"),
-        )
+        Error::io(path, std::io::Error::new(std::io::ErrorKind::InvalidInput, "path has no file name"))
     })?;
     let mut tmp_name = std::ffi::OsString::from(".");
     tmp_name.push(name);
@@ -65,9 +60,7 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
 /// A no-op where directories cannot be opened (Windows).
 pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
     #[cfg(unix)]
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| Error::io(dir, e))?;
+    File::open(dir).and_then(|d| d.sync_all()).map_err(|e| Error::io(dir, e))?;
     #[cfg(not(unix))]
     let _ = dir;
     Ok(())
@@ -82,9 +75,7 @@ pub(crate) fn sync_tree(dir: &Path) -> Result<()> {
         if ty.is_dir() {
             sync_tree(&path)?;
         } else if ty.is_file() {
-            File::open(&path)
-                .and_then(|f| f.sync_all())
-                .map_err(|e| Error::io(&path, e))?;
+            File::open(&path).and_then(|f| f.sync_all()).map_err(|e| Error::io(&path, e))?;
         }
     }
     sync_dir(dir)
@@ -100,17 +91,11 @@ mod tests {
         let dir = TestDir::new("atomic-json");
         let path = dir.path().join("summary.json");
         write_json_atomic(&path, &serde_json::json!({"a": 1, "b": [true]})).unwrap();
-        assert_eq!(
-            fs::read_to_string(&path).unwrap(),
-            "{\n  \"a\": 1,\n  \"b\": [\n    true\n  ]\n}\n"
-        );
+        assert_eq!(fs::read_to_string(&path).unwrap(), "{\n  \"a\": 1,\n  \"b\": [\n    true\n  ]\n}\n");
         write_text_atomic(&path, "replaced").unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "replaced");
         // Only the target is left: no temporary file.
-        let names: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, ["summary.json"]);
     }
 
@@ -121,10 +106,7 @@ mod tests {
         let path = dir.path().join("taken");
         fs::create_dir_all(path.join("inside")).unwrap();
         assert!(write_text_atomic(&path, "x").is_err());
-        let names: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, ["taken"]);
     }
 }

@@ -45,11 +45,7 @@ pub(crate) fn check_columns(columns: &[Column]) -> Result<(), String> {
 /// all of the same length.
 pub(crate) fn check_frame(frame: &Frame) -> Result<(), String> {
     if frame.columns.len() != frame.data.len() {
-        return Err(format!(
-            "frame has {} columns but {} data vectors",
-            frame.columns.len(),
-            frame.data.len()
-        ));
+        return Err(format!("frame has {} columns but {} data vectors", frame.columns.len(), frame.data.len()));
     }
     let rows = frame.rows();
     for (c, d) in frame.columns.iter().zip(&frame.data) {
@@ -62,11 +58,7 @@ pub(crate) fn check_frame(frame: &Frame) -> Result<(), String> {
             ));
         }
         if d.len() != rows {
-            return Err(format!(
-                "column {:?} has {} rows, the frame {rows}",
-                c.name,
-                d.len()
-            ));
+            return Err(format!("column {:?} has {} rows, the frame {rows}", c.name, d.len()));
         }
     }
     Ok(())
@@ -75,18 +67,9 @@ pub(crate) fn check_frame(frame: &Frame) -> Result<(), String> {
 /// Checks that `got` (a later frame's columns) equals `expected` (the table's schema):
 /// same names, in the same order, with the same type, unit and doc.
 pub(crate) fn check_same_columns(expected: &[Column], got: &[Column]) -> Result<(), String> {
-    let names = |cs: &[Column]| {
-        cs.iter()
-            .map(|c| c.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let names = |cs: &[Column]| cs.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ");
     if expected.len() != got.len() || expected.iter().zip(got).any(|(e, g)| e.name != g.name) {
-        return Err(format!(
-            "frame columns [{}] differ from the table's columns [{}]",
-            names(got),
-            names(expected)
-        ));
+        return Err(format!("frame columns [{}] differ from the table's columns [{}]", names(got), names(expected)));
     }
     for (e, g) in expected.iter().zip(got) {
         if e.ty != g.ty {
@@ -98,10 +81,7 @@ pub(crate) fn check_same_columns(expected: &[Column], got: &[Column]) -> Result<
             ));
         }
         if e.unit != g.unit || e.doc != g.doc {
-            return Err(format!(
-                "column {:?} changed its unit or description",
-                e.name
-            ));
+            return Err(format!("column {:?} changed its unit or description", e.name));
         }
     }
     Ok(())
@@ -112,12 +92,7 @@ mod tests {
     use super::*;
 
     fn col(name: &str, ty: ColType) -> Column {
-        Column {
-            name: name.into(),
-            ty,
-            unit: "",
-            doc: "",
-        }
+        Column { name: name.into(), ty, unit: "", doc: "" }
     }
 
     #[test]
@@ -131,8 +106,7 @@ mod tests {
     #[test]
     fn rejects_inconsistent_frames() {
         let mut f = Frame::new();
-        f.int("a", "", "", vec![1, 2])
-            .real("b", "", "", vec![1.0, 2.0]);
+        f.int("a", "", "", vec![1, 2]).real("b", "", "", vec![1.0, 2.0]);
         assert!(check_frame(&f).is_ok());
         let mut wrong_type = f.clone();
         wrong_type.columns[1].ty = ColType::Text;
@@ -150,12 +124,8 @@ mod tests {
         let a = [col("a", ColType::Int), col("b", ColType::Real)];
         assert!(check_same_columns(&a, &a).is_ok());
         assert!(check_same_columns(&a, &a[..1]).is_err());
-        assert!(
-            check_same_columns(&a, &[col("a", ColType::Int), col("c", ColType::Real)]).is_err()
-        );
-        assert!(
-            check_same_columns(&a, &[col("a", ColType::Real), col("b", ColType::Real)]).is_err()
-        );
+        assert!(check_same_columns(&a, &[col("a", ColType::Int), col("c", ColType::Real)]).is_err());
+        assert!(check_same_columns(&a, &[col("a", ColType::Real), col("b", ColType::Real)]).is_err());
         let mut unit = a.clone();
         unit[1].unit = "CNY";
         assert!(check_same_columns(&a, &unit).is_err());

@@ -26,10 +26,7 @@ pub(crate) struct CsvSink {
 impl CsvSink {
     /// A sink on the open `file`.
     pub(crate) fn new(file: File) -> Self {
-        CsvSink {
-            out: BufWriter::with_capacity(1 << 16, file),
-            line: String::new(),
-        }
+        CsvSink { out: BufWriter::with_capacity(1 << 16, file), line: String::new() }
     }
 
     /// Writes the header row.
@@ -42,9 +39,7 @@ impl CsvSink {
             push_text(&mut self.line, &c.name);
         }
         self.line.push('\n');
-        self.out
-            .write_all(self.line.as_bytes())
-            .map_err(|e| Error::io(path, e))
+        self.out.write_all(self.line.as_bytes()).map_err(|e| Error::io(path, e))
     }
 
     /// Writes the rows of a checked frame.
@@ -58,9 +53,7 @@ impl CsvSink {
                 push_value(&mut self.line, d, row);
             }
             self.line.push('\n');
-            self.out
-                .write_all(self.line.as_bytes())
-                .map_err(|e| Error::io(path, e))?;
+            self.out.write_all(self.line.as_bytes()).map_err(|e| Error::io(path, e))?;
         }
         Ok(())
     }
@@ -130,19 +123,8 @@ mod tests {
         assert_eq!(real(1e-7), "1e-7");
         assert_eq!(real(0.1 + 0.2), "0.30000000000000004");
         assert_eq!(real(f64::NAN), "NaN");
-        for x in [
-            std::f64::consts::PI,
-            1.0 / 3.0,
-            123456.789e10,
-            f64::MIN_POSITIVE,
-            f64::MAX,
-            -0.0,
-        ] {
-            assert_eq!(
-                real(x).parse::<f64>().unwrap().to_bits(),
-                x.to_bits(),
-                "{x}"
-            );
+        for x in [std::f64::consts::PI, 1.0 / 3.0, 123456.789e10, f64::MIN_POSITIVE, f64::MAX, -0.0] {
+            assert_eq!(real(x).parse::<f64>().unwrap().to_bits(), x.to_bits(), "{x}");
         }
     }
 

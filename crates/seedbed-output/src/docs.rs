@@ -17,13 +17,7 @@ use crate::columns::type_word;
 pub fn describe_columns(title: &str, columns: &[Column]) -> String {
     let mut out = format!("## {title}\n\n| column | type | unit | meaning |\n|---|---|---|---|\n");
     for c in columns {
-        out.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
-            c.name,
-            type_word(c.ty),
-            cell(c.unit),
-            cell(c.doc)
-        ));
+        out.push_str(&format!("| `{}` | {} | {} | {} |\n", c.name, type_word(c.ty), cell(c.unit), cell(c.doc)));
     }
     out
 }
@@ -45,24 +39,9 @@ mod tests {
     #[test]
     fn markdown_table() {
         let cols = [
-            Column {
-                name: "month".into(),
-                ty: ColType::Int,
-                unit: "month",
-                doc: "Simulated month, from 1.",
-            },
-            Column {
-                name: "gdp".into(),
-                ty: ColType::Real,
-                unit: "bn CNY",
-                doc: "Output | value added.",
-            },
-            Column {
-                name: "kind".into(),
-                ty: ColType::Text,
-                unit: "",
-                doc: "Event kind:\nentry or exit.",
-            },
+            Column { name: "month".into(), ty: ColType::Int, unit: "month", doc: "Simulated month, from 1." },
+            Column { name: "gdp".into(), ty: ColType::Real, unit: "bn CNY", doc: "Output | value added." },
+            Column { name: "kind".into(), ty: ColType::Text, unit: "", doc: "Event kind:\nentry or exit." },
         ];
         assert_eq!(
             describe_columns("city", &cols),

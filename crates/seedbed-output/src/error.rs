@@ -7,25 +7,13 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub enum Error {
     /// An operating-system error on `path`.
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     /// The Parquet library failed on `path`.
-    Parquet {
-        path: PathBuf,
-        source: parquet::errors::ParquetError,
-    },
+    Parquet { path: PathBuf, source: parquet::errors::ParquetError },
     /// The Arrow library failed on `path` (building or reading record batches).
-    Arrow {
-        path: PathBuf,
-        source: arrow_schema::ArrowError,
-    },
+    Arrow { path: PathBuf, source: arrow_schema::ArrowError },
     /// Serialising JSON for `path` failed.
-    Json {
-        path: PathBuf,
-        source: serde_json::Error,
-    },
+    Json { path: PathBuf, source: serde_json::Error },
     /// A frame does not fit the table: different columns than the first frame, columns of
     /// unequal length, data of the wrong type, or a file with a type we cannot read.
     Schema { path: PathBuf, message: String },
@@ -39,31 +27,19 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// An I/O error on `path`.
     pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
-        Error::Io {
-            path: path.to_path_buf(),
-            source,
-        }
+        Error::Io { path: path.to_path_buf(), source }
     }
     /// A schema error on `path`.
     pub(crate) fn schema(path: &Path, message: impl Into<String>) -> Self {
-        Error::Schema {
-            path: path.to_path_buf(),
-            message: message.into(),
-        }
+        Error::Schema { path: path.to_path_buf(), message: message.into() }
     }
     /// A Parquet error on `path`.
     pub(crate) fn parquet(path: &Path, source: parquet::errors::ParquetError) -> Self {
-        Error::Parquet {
-            path: path.to_path_buf(),
-            source,
-        }
+        Error::Parquet { path: path.to_path_buf(), source }
     }
     /// An Arrow error on `path`.
     pub(crate) fn arrow(path: &Path, source: arrow_schema::ArrowError) -> Self {
-        Error::Arrow {
-            path: path.to_path_buf(),
-            source,
-        }
+        Error::Arrow { path: path.to_path_buf(), source }
     }
 }
 
@@ -75,11 +51,9 @@ impl fmt::Display for Error {
             Error::Arrow { path, source } => write!(f, "{}: arrow: {source}", path.display()),
             Error::Json { path, source } => write!(f, "{}: json: {source}", path.display()),
             Error::Schema { path, message } => write!(f, "{}: {message}", path.display()),
-            Error::AlreadyExists { path } => write!(
-                f,
-                "output directory {} already exists; choose another --out or remove it",
-                path.display()
-            ),
+            Error::AlreadyExists { path } => {
+                write!(f, "output directory {} already exists; choose another --out or remove it", path.display())
+            }
         }
     }
 }

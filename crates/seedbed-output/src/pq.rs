@@ -76,12 +76,7 @@ pub(crate) struct ParquetSink {
 impl ParquetSink {
     /// A sink on the open `file`, flushing a row group every `row_group_rows` rows.
     pub(crate) fn new(file: File, row_group_rows: usize) -> Self {
-        ParquetSink {
-            file: Some(file),
-            writer: None,
-            schema: None,
-            row_group_rows,
-        }
+        ParquetSink { file: Some(file), writer: None, schema: None, row_group_rows }
     }
 
     /// Fixes the schema and starts the Parquet file (writes its magic number).
@@ -89,8 +84,7 @@ impl ParquetSink {
         let file = self.file.take().expect("ParquetSink::start called twice");
         let schema = arrow_schema(columns);
         let props = writer_properties(self.row_group_rows);
-        let writer = ArrowWriter::try_new(file, schema.clone(), Some(props))
-            .map_err(|e| Error::parquet(path, e))?;
+        let writer = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| Error::parquet(path, e))?;
         self.writer = Some(writer);
         self.schema = Some(schema);
         Ok(())
@@ -107,13 +101,8 @@ impl ParquetSink {
         let mut start = 0;
         while start < rows {
             let end = rows.min(start + self.row_group_rows);
-            let arrays = frame
-                .data
-                .iter()
-                .map(|d| slice_array(d, start, end))
-                .collect();
-            let batch =
-                RecordBatch::try_new(schema.clone(), arrays).map_err(|e| Error::arrow(path, e))?;
+            let arrays = frame.data.iter().map(|d| slice_array(d, start, end)).collect();
+            let batch = RecordBatch::try_new(schema.clone(), arrays).map_err(|e| Error::arrow(path, e))?;
             writer.write(&batch).map_err(|e| Error::parquet(path, e))?;
             start = end;
         }
@@ -123,9 +112,7 @@ impl ParquetSink {
     /// Number of row groups already written to the file.
     #[cfg(test)]
     pub(crate) fn flushed_row_groups(&self) -> usize {
-        self.writer
-            .as_ref()
-            .map_or(0, |w| w.flushed_row_groups().len())
+        self.writer.as_ref().map_or(0, |w| w.flushed_row_groups().len())
     }
 
     /// Flushes the last row group and writes the footer.
@@ -148,22 +135,15 @@ impl ParquetSink {
 /// reading untrusted files with ever-new metadata in a long-lived process.
 pub fn read_parquet(path: &Path) -> Result<Frame> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let builder =
-        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| Error::parquet(path, e))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| Error::parquet(path, e))?;
     let rows = usize::try_from(builder.metadata().file_metadata().num_rows()).unwrap_or(0);
-    let columns = builder
-        .schema()
-        .fields()
-        .iter()
-        .map(|f| column_from_field(path, f))
-        .collect::<Result<Vec<_>>>()?;
+    let columns = builder.schema().fields().iter().map(|f| column_from_field(path, f)).collect::<Result<Vec<_>>>()?;
     let mut data: Vec<Data> = columns.iter().map(|c| empty_data(c.ty, rows)).collect();
     let reader = builder.build().map_err(|e| Error::parquet(path, e))?;
     for batch in reader {
         let batch = batch.map_err(|e| Error::arrow(path, e))?;
         for ((d, c), array) in data.iter_mut().zip(&columns).zip(batch.columns()) {
-            append_array(d, array)
-                .map_err(|m| Error::schema(path, format!("column {:?}: {m}", c.name)))?;
+            append_array(d, array).map_err(|m| Error::schema(path, format!("column {:?}: {m}", c.name)))?;
         }
     }
     Ok(Frame { columns, data })
@@ -176,19 +156,11 @@ fn column_from_field(path: &Path, f: &Field) -> Result<Column> {
         DataType::Float64 | DataType::Float32 => ColType::Real,
         DataType::Utf8 | DataType::LargeUtf8 => ColType::Text,
         other => {
-            return Err(Error::schema(
-                path,
-                format!("column {:?} has unsupported type {other}", f.name()),
-            ));
+            return Err(Error::schema(path, format!("column {:?} has unsupported type {other}", f.name())));
         }
     };
     let meta = |key: &str| f.metadata().get(key).map_or("", |s| intern(s));
-    Ok(Column {
-        name: f.name().clone(),
-        ty,
-        unit: meta(UNIT_KEY),
-        doc: meta(DOC_KEY),
-    })
+    Ok(Column { name: f.name().clone(), ty, unit: meta(UNIT_KEY), doc: meta(DOC_KEY) })
 }
 
 /// An empty `Data` of type `ty` with room for `rows` values.
@@ -204,44 +176,23 @@ fn empty_data(ty: ColType, rows: usize) -> Data {
 /// (both come from the same field).
 fn append_array(data: &mut Data, array: &ArrayRef) -> Result<(), String> {
     if array.null_count() > 0 {
-        return Err(format!(
-            "{} null values (Seedbed tables have none)",
-            array.null_count()
-        ));
+        return Err(format!("{} null values (Seedbed tables have none)", array.null_count()));
     }
     match (data, array.data_type()) {
-        (Data::Int(v), DataType::Int64) => {
-            v.extend(array.as_primitive::<Int64Type>().values().iter())
+        (Data::Int(v), DataType::Int64) => v.extend(array.as_primitive::<Int64Type>().values().iter()),
+        (Data::Int(v), DataType::Int32) => {
+            v.extend(array.as_primitive::<Int32Type>().values().iter().map(|&x| i64::from(x)))
         }
-        (Data::Int(v), DataType::Int32) => v.extend(
-            array
-                .as_primitive::<Int32Type>()
-                .values()
-                .iter()
-                .map(|&x| i64::from(x)),
-        ),
-        (Data::Real(v), DataType::Float64) => {
-            v.extend(array.as_primitive::<Float64Type>().values().iter())
+        (Data::Real(v), DataType::Float64) => v.extend(array.as_primitive::<Float64Type>().values().iter()),
+        (Data::Real(v), DataType::Float32) => {
+            v.extend(array.as_primitive::<Float32Type>().values().iter().map(|&x| f64::from(x)))
         }
-        (Data::Real(v), DataType::Float32) => v.extend(
-            array
-                .as_primitive::<Float32Type>()
-                .values()
-                .iter()
-                .map(|&x| f64::from(x)),
-        ),
-        (Data::Text(v), DataType::Utf8) => v.extend(
-            array
-                .as_string::<i32>()
-                .iter()
-                .map(|s| s.unwrap_or("").to_owned()),
-        ),
-        (Data::Text(v), DataType::LargeUtf8) => v.extend(
-            array
-                .as_string::<i64>()
-                .iter()
-                .map(|s| s.unwrap_or("").to_owned()),
-        ),
+        (Data::Text(v), DataType::Utf8) => {
+            v.extend(array.as_string::<i32>().iter().map(|s| s.unwrap_or("").to_owned()))
+        }
+        (Data::Text(v), DataType::LargeUtf8) => {
+            v.extend(array.as_string::<i64>().iter().map(|s| s.unwrap_or("").to_owned()))
+        }
         (_, other) => return Err(format!("unexpected Arrow type {other} in a record batch")),
     }
     Ok(())
@@ -253,10 +204,7 @@ fn intern(s: &str) -> &'static str {
         return "";
     }
     static SEEN: OnceLock<Mutex<BTreeSet<&'static str>>> = OnceLock::new();
-    let mut seen = SEEN
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
+    let mut seen = SEEN.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
     if let Some(&known) = seen.get(s) {
         return known;
     }
@@ -281,40 +229,15 @@ mod tests {
     #[test]
     fn schema_has_types_and_metadata() {
         let cols = [
-            Column {
-                name: "n".into(),
-                ty: ColType::Int,
-                unit: "firms",
-                doc: "count",
-            },
-            Column {
-                name: "x".into(),
-                ty: ColType::Real,
-                unit: "",
-                doc: "",
-            },
-            Column {
-                name: "s".into(),
-                ty: ColType::Text,
-                unit: "",
-                doc: "label",
-            },
+            Column { name: "n".into(), ty: ColType::Int, unit: "firms", doc: "count" },
+            Column { name: "x".into(), ty: ColType::Real, unit: "", doc: "" },
+            Column { name: "s".into(), ty: ColType::Text, unit: "", doc: "label" },
         ];
         let schema = arrow_schema(&cols);
-        let types: Vec<_> = schema
-            .fields()
-            .iter()
-            .map(|f| f.data_type().clone())
-            .collect();
+        let types: Vec<_> = schema.fields().iter().map(|f| f.data_type().clone()).collect();
         assert_eq!(types, [DataType::Int64, DataType::Float64, DataType::Utf8]);
-        assert_eq!(
-            schema.field(0).metadata().get(UNIT_KEY).map(String::as_str),
-            Some("firms")
-        );
-        assert_eq!(
-            schema.field(2).metadata().get(DOC_KEY).map(String::as_str),
-            Some("label")
-        );
+        assert_eq!(schema.field(0).metadata().get(UNIT_KEY).map(String::as_str), Some("firms"));
+        assert_eq!(schema.field(2).metadata().get(DOC_KEY).map(String::as_str), Some("label"));
         assert!(schema.fields().iter().all(|f| !f.is_nullable()));
     }
 }

@@ -28,26 +28,20 @@ impl RunDir {
     /// `final_path`; fails if that exists too (a leftover of an interrupted run).
     pub fn create(final_path: &Path) -> Result<RunDir> {
         if fs::symlink_metadata(final_path).is_ok() {
-            return Err(Error::AlreadyExists {
-                path: final_path.to_path_buf(),
-            });
+            return Err(Error::AlreadyExists { path: final_path.to_path_buf() });
         }
         let temp_path = temp_sibling(final_path, "partial")?;
         let parent = parent_dir(final_path);
         fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         fs::create_dir(&temp_path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
-                let msg =
-                    "partial run directory already exists (left by an interrupted run?); remove it";
+                let msg = "partial run directory already exists (left by an interrupted run?); remove it";
                 Error::io(&temp_path, std::io::Error::new(e.kind(), msg))
             } else {
                 Error::io(&temp_path, e)
             }
         })?;
-        Ok(RunDir {
-            final_path: final_path.to_path_buf(),
-            temp_path,
-        })
+        Ok(RunDir { final_path: final_path.to_path_buf(), temp_path })
     }
 
     /// Where a file named `name` goes while the run is written (inside the partial
@@ -76,12 +70,9 @@ impl RunDir {
     pub fn commit(self) -> Result<PathBuf> {
         sync_tree(&self.temp_path)?;
         if fs::symlink_metadata(&self.final_path).is_ok() {
-            return Err(Error::AlreadyExists {
-                path: self.final_path,
-            });
+            return Err(Error::AlreadyExists { path: self.final_path });
         }
-        fs::rename(&self.temp_path, &self.final_path)
-            .map_err(|e| Error::io(&self.final_path, e))?;
+        fs::rename(&self.temp_path, &self.final_path).map_err(|e| Error::io(&self.final_path, e))?;
         sync_dir(parent_dir(&self.final_path))?;
         Ok(self.final_path)
     }
@@ -113,22 +104,10 @@ pub fn default_run_name(scenario: &str, seed: u64, now: SystemTime) -> String {
 
 /// `s` reduced to characters safe in a directory name (see `default_run_name`).
 fn sanitize_name(s: &str) -> String {
-    let clean: String = s
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
+    let clean: String =
+        s.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '-' }).collect();
     let clean = clean.trim_start_matches('.');
-    if clean.is_empty() {
-        "run".to_owned()
-    } else {
-        clean.to_owned()
-    }
+    if clean.is_empty() { "run".to_owned() } else { clean.to_owned() }
 }
 
 /// A UTC calendar date and time of day (proleptic Gregorian calendar), to the second.
@@ -147,14 +126,7 @@ impl UtcDateTime {
     pub fn from_unix(secs: i64) -> Self {
         let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
         let sod = secs.rem_euclid(86_400) as u32;
-        UtcDateTime {
-            year,
-            month,
-            day,
-            hour: sod / 3600,
-            minute: sod / 60 % 60,
-            second: sod % 60,
-        }
+        UtcDateTime { year, month, day, hour: sod / 3600, minute: sod / 60 % 60, second: sod % 60 }
     }
 
     /// The UTC date and time of `t`, truncated to the second (towards the past).
@@ -259,25 +231,13 @@ mod tests {
     #[test]
     fn run_name() {
         let t = UNIX_EPOCH + Duration::from_secs(1_796_033_700) + Duration::from_millis(999);
-        assert_eq!(
-            default_run_name("hangzhou-2025", 42, t),
-            "hangzhou-2025-s42-20261130-101500"
-        );
-        assert_eq!(
-            default_run_name("../my scenario", 7, UNIX_EPOCH),
-            "-my-scenario-s7-19700101-000000"
-        );
-        assert_eq!(
-            default_run_name("", 0, UNIX_EPOCH - Duration::from_millis(1)),
-            "run-s0-19691231-235959"
-        );
+        assert_eq!(default_run_name("hangzhou-2025", 42, t), "hangzhou-2025-s42-20261130-101500");
+        assert_eq!(default_run_name("../my scenario", 7, UNIX_EPOCH), "-my-scenario-s7-19700101-000000");
+        assert_eq!(default_run_name("", 0, UNIX_EPOCH - Duration::from_millis(1)), "run-s0-19691231-235959");
     }
 
     fn entries(dir: &Path) -> Vec<String> {
-        let mut v: Vec<_> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
+        let mut v: Vec<_> = fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
         v.sort();
         v
     }
@@ -295,14 +255,8 @@ mod tests {
         fs::write(run.path_for("sub/x.csv"), "a\n1\n").unwrap();
         assert_eq!(run.commit().unwrap(), final_path);
         assert_eq!(entries(&root.path().join("runs")), ["r1"]);
-        assert_eq!(
-            fs::read_to_string(final_path.join("summary.json")).unwrap(),
-            "{}"
-        );
-        assert_eq!(
-            fs::read_to_string(final_path.join("sub/x.csv")).unwrap(),
-            "a\n1\n"
-        );
+        assert_eq!(fs::read_to_string(final_path.join("summary.json")).unwrap(), "{}");
+        assert_eq!(fs::read_to_string(final_path.join("sub/x.csv")).unwrap(), "a\n1\n");
     }
 
     #[test]
@@ -312,11 +266,7 @@ mod tests {
         fs::create_dir(&final_path).unwrap();
         let err = RunDir::create(&final_path).unwrap_err();
         assert!(matches!(err, Error::AlreadyExists { .. }));
-        assert!(
-            err.to_string()
-                .contains("already exists; choose another --out or remove it"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("already exists; choose another --out or remove it"), "{err}");
         assert_eq!(entries(root.path()), ["r1"], "no partial directory created");
     }
 
@@ -333,11 +283,7 @@ mod tests {
         assert_eq!(entries(root.path()), [partial]);
         // A second attempt in the same process reports the leftover instead of reusing it.
         let err = RunDir::create(&final_path).unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("partial run directory already exists"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("partial run directory already exists"), "{err}");
     }
 
     #[test]
@@ -357,10 +303,6 @@ mod tests {
         let run = RunDir::create(&final_path).unwrap();
         fs::create_dir(&final_path).unwrap();
         assert!(matches!(run.commit(), Err(Error::AlreadyExists { .. })));
-        assert_eq!(
-            entries(&final_path).len(),
-            0,
-            "existing directory untouched"
-        );
+        assert_eq!(entries(&final_path).len(), 0, "existing directory untouched");
     }
 }

@@ -46,9 +46,7 @@ impl TableOptions {
 
 impl Default for TableOptions {
     fn default() -> Self {
-        TableOptions {
-            row_group_rows: Self::DEFAULT_ROW_GROUP_ROWS,
-        }
+        TableOptions { row_group_rows: Self::DEFAULT_ROW_GROUP_ROWS }
     }
 }
 
@@ -83,11 +81,7 @@ impl TableWriter {
 
     /// Creates `path` with a known schema, so the file is complete and typed even if no
     /// frame (or only zero-row frames) is ever written, e.g. a run without events.
-    pub fn create_with_columns(
-        path: &Path,
-        format: Format,
-        columns: &[Column],
-    ) -> Result<TableWriter> {
+    pub fn create_with_columns(path: &Path, format: Format, columns: &[Column]) -> Result<TableWriter> {
         Self::create_with_options(path, format, Some(columns), TableOptions::default())
     }
 
@@ -103,18 +97,10 @@ impl TableWriter {
         }
         let file = File::create(path).map_err(|e| Error::io(path, e))?;
         let sink = match format {
-            Format::Parquet => Sink::Parquet(Box::new(ParquetSink::new(
-                file,
-                options.row_group_rows.max(1),
-            ))),
+            Format::Parquet => Sink::Parquet(Box::new(ParquetSink::new(file, options.row_group_rows.max(1)))),
             Format::Csv => Sink::Csv(CsvSink::new(file)),
         };
-        let mut writer = TableWriter {
-            path: path.to_path_buf(),
-            columns: None,
-            sink,
-            rows: 0,
-        };
+        let mut writer = TableWriter { path: path.to_path_buf(), columns: None, sink, rows: 0 };
         if let Some(columns) = columns {
             writer.start(columns)?;
         }
@@ -138,8 +124,7 @@ impl TableWriter {
         }
         check_frame(frame).map_err(|m| Error::schema(&self.path, m))?;
         match &self.columns {
-            Some(columns) => check_same_columns(columns, &frame.columns)
-                .map_err(|m| Error::schema(&self.path, m))?,
+            Some(columns) => check_same_columns(columns, &frame.columns).map_err(|m| Error::schema(&self.path, m))?,
             None => {
                 check_columns(&frame.columns).map_err(|m| Error::schema(&self.path, m))?;
                 self.start(&frame.columns)?;

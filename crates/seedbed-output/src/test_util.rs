@@ -10,8 +10,7 @@ impl TestDir {
     pub(crate) fn new(tag: &str) -> Self {
         static N: AtomicUsize = AtomicUsize::new(0);
         let n = N.fetch_add(1, Ordering::Relaxed);
-        let dir =
-            std::env::temp_dir().join(format!("seedbed-output-{}-{tag}-{n}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("seedbed-output-{}-{tag}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         TestDir(dir)

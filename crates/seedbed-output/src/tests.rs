@@ -14,37 +14,27 @@ use crate::{Error, Format, TableOptions, TableWriter, read_parquet};
 fn frame(first: usize, rows: usize) -> Frame {
     let ids: Vec<usize> = (first..first + rows).collect();
     let mut f = Frame::new();
-    f.int(
-        "firm",
-        "",
-        "Firm id.",
-        ids.iter().map(|&i| i as i64 * 7 - 3).collect(),
-    )
-    .real(
-        "revenue",
-        "thousand CNY per month",
-        "Revenue this month.",
-        ids.iter().map(|&i| i as f64 / 3.0 - 10.0).collect(),
-    )
-    .text(
-        "industry",
-        "",
-        "Industry id.",
-        ids.iter()
-            .map(|&i| {
-                ["general-ai", "robotics", "e-commerce, \"retail\"", "杭州"][i % 4].to_owned()
-            })
-            .collect(),
-    );
+    f.int("firm", "", "Firm id.", ids.iter().map(|&i| i as i64 * 7 - 3).collect())
+        .real(
+            "revenue",
+            "thousand CNY per month",
+            "Revenue this month.",
+            ids.iter().map(|&i| i as f64 / 3.0 - 10.0).collect(),
+        )
+        .text(
+            "industry",
+            "",
+            "Industry id.",
+            ids.iter()
+                .map(|&i| ["general-ai", "robotics", "e-commerce, \"retail\"", "杭州"][i % 4].to_owned())
+                .collect(),
+        );
     f
 }
 
 /// The frames concatenated into one.
 fn concat(frames: &[Frame]) -> Frame {
-    let mut out = Frame {
-        columns: frames[0].columns.clone(),
-        data: Vec::new(),
-    };
+    let mut out = Frame { columns: frames[0].columns.clone(), data: Vec::new() };
     for (i, _) in out.columns.iter().enumerate() {
         let mut d = match &frames[0].data[i] {
             Data::Int(_) => Data::Int(vec![]),
@@ -90,9 +80,7 @@ fn parquet_round_trip_across_row_groups() {
         })
         .collect();
     let total: usize = sizes.iter().sum(); // 4000
-    let options = TableOptions {
-        row_group_rows: 1000,
-    };
+    let options = TableOptions { row_group_rows: 1000 };
 
     let mut w = TableWriter::create_with_options(&path, Format::Parquet, None, options).unwrap();
     for f in &frames[..4] {
@@ -115,11 +103,7 @@ fn parquet_round_trip_across_row_groups() {
     assert_eq!(meta.num_row_groups(), 4);
     assert!(meta.row_groups().iter().all(|rg| rg.num_rows() == 1000));
     for rg in meta.row_groups() {
-        assert!(
-            rg.columns()
-                .iter()
-                .all(|c| c.compression() == Compression::SNAPPY)
-        );
+        assert!(rg.columns().iter().all(|c| c.compression() == Compression::SNAPPY));
     }
 }
 
@@ -128,19 +112,9 @@ fn parquet_default_options_split_a_large_frame() {
     let dir = TestDir::new("pq-large");
     let path = dir.path().join("firms.parquet");
     let big = frame(0, 150_000);
-    write_all(
-        &path,
-        Format::Parquet,
-        std::slice::from_ref(&big),
-        TableOptions::default(),
-    );
+    write_all(&path, Format::Parquet, std::slice::from_ref(&big), TableOptions::default());
     let reader = parquet_reader(&path);
-    let rows: Vec<i64> = reader
-        .metadata()
-        .row_groups()
-        .iter()
-        .map(|rg| rg.num_rows())
-        .collect();
+    let rows: Vec<i64> = reader.metadata().row_groups().iter().map(|rg| rg.num_rows()).collect();
     assert_eq!(rows, [65_536, 65_536, 150_000 - 2 * 65_536]);
     assert_eq!(read_parquet(&path).unwrap(), big);
 }
@@ -150,37 +124,15 @@ fn parquet_keeps_units_and_docs_and_special_values() {
     let dir = TestDir::new("pq-meta");
     let path = dir.path().join("city.parquet");
     let mut f = Frame::new();
-    f.int(
-        "month",
-        "month",
-        "Simulated month, from 1.",
-        vec![1, i64::MIN, i64::MAX],
-    )
-    .real(
-        "gdp",
-        "bn CNY",
-        "Value added.",
-        vec![-0.0, f64::INFINITY, 1e-300],
-    )
-    .text(
-        "note",
-        "",
-        "",
-        vec![String::new(), "a\nb".into(), "x".repeat(1000)],
-    );
-    write_all(
-        &path,
-        Format::Parquet,
-        std::slice::from_ref(&f),
-        TableOptions::default(),
-    );
+    f.int("month", "month", "Simulated month, from 1.", vec![1, i64::MIN, i64::MAX])
+        .real("gdp", "bn CNY", "Value added.", vec![-0.0, f64::INFINITY, 1e-300])
+        .text("note", "", "", vec![String::new(), "a\nb".into(), "x".repeat(1000)]);
+    write_all(&path, Format::Parquet, std::slice::from_ref(&f), TableOptions::default());
     let back = read_parquet(&path).unwrap();
     assert_eq!(back, f);
     assert_eq!(back.columns[0].unit, "month");
     assert_eq!(back.columns[1].doc, "Value added.");
-    let Data::Real(gdp) = &back.data[1] else {
-        panic!()
-    };
+    let Data::Real(gdp) = &back.data[1] else { panic!() };
     assert!(gdp[0].is_sign_negative());
 }
 
@@ -188,9 +140,7 @@ fn parquet_keeps_units_and_docs_and_special_values() {
 fn parquet_bytes_are_deterministic() {
     let dir = TestDir::new("pq-determinism");
     let frames: Vec<Frame> = (0..12).map(|m| frame(m * 50, 50 + m)).collect();
-    let options = TableOptions {
-        row_group_rows: 200,
-    };
+    let options = TableOptions { row_group_rows: 200 };
     let a = dir.path().join("a.parquet");
     let b = dir.path().join("b.parquet");
     write_all(&a, Format::Parquet, &frames, options);
@@ -208,17 +158,14 @@ fn csv_output() {
     f.int("month", "", "", vec![1, -2])
         .real("share, %", "", "", vec![0.1, 1.0])
         .real("tiny", "", "", vec![1e-7, 0.1 + 0.2])
-        .text(
-            "name",
-            "",
-            "",
-            vec!["general-ai".into(), "say \"hi\", then\nleave".into()],
-        );
+        .text("name", "", "", vec!["general-ai".into(), "say \"hi\", then\nleave".into()]);
     let mut g = Frame::new();
-    g.int("month", "", "", vec![3])
-        .real("share, %", "", "", vec![2.5e16])
-        .real("tiny", "", "", vec![-0.0])
-        .text("name", "", "", vec![" x".into()]);
+    g.int("month", "", "", vec![3]).real("share, %", "", "", vec![2.5e16]).real("tiny", "", "", vec![-0.0]).text(
+        "name",
+        "",
+        "",
+        vec![" x".into()],
+    );
     write_all(&path, Format::Csv, &[f, g], TableOptions::default());
     assert_eq!(
         fs::read_to_string(&path).unwrap(),
@@ -273,29 +220,12 @@ fn schema_mismatch_is_an_error() {
 fn empty_table_with_known_columns() {
     let dir = TestDir::new("empty");
     let columns = vec![
-        Column {
-            name: "month".into(),
-            ty: ColType::Int,
-            unit: "month",
-            doc: "When.",
-        },
-        Column {
-            name: "kind".into(),
-            ty: ColType::Text,
-            unit: "",
-            doc: "What happened.",
-        },
-        Column {
-            name: "amount".into(),
-            ty: ColType::Real,
-            unit: "CNY",
-            doc: "How much.",
-        },
+        Column { name: "month".into(), ty: ColType::Int, unit: "month", doc: "When." },
+        Column { name: "kind".into(), ty: ColType::Text, unit: "", doc: "What happened." },
+        Column { name: "amount".into(), ty: ColType::Real, unit: "CNY", doc: "How much." },
     ];
-    let empty_frame = Frame {
-        columns: columns.clone(),
-        data: vec![Data::Int(vec![]), Data::Text(vec![]), Data::Real(vec![])],
-    };
+    let empty_frame =
+        Frame { columns: columns.clone(), data: vec![Data::Int(vec![]), Data::Text(vec![]), Data::Real(vec![])] };
 
     let pq = dir.path().join("events.parquet");
     let mut w = TableWriter::create_with_columns(&pq, Format::Parquet, &columns).unwrap();
@@ -308,17 +238,11 @@ fn empty_table_with_known_columns() {
 
     // Never written to at all.
     let pq2 = dir.path().join("events2.parquet");
-    TableWriter::create_with_columns(&pq2, Format::Parquet, &columns)
-        .unwrap()
-        .finish()
-        .unwrap();
+    TableWriter::create_with_columns(&pq2, Format::Parquet, &columns).unwrap().finish().unwrap();
     assert_eq!(read_parquet(&pq2).unwrap(), empty_frame);
 
     let csv = dir.path().join("events.csv");
-    TableWriter::create_with_columns(&csv, Format::Csv, &columns)
-        .unwrap()
-        .finish()
-        .unwrap();
+    TableWriter::create_with_columns(&csv, Format::Csv, &columns).unwrap().finish().unwrap();
     assert_eq!(fs::read_to_string(&csv).unwrap(), "month,kind,amount\n");
 
     // A zero-row frame is enough to fix the schema, too.
@@ -342,20 +266,12 @@ fn unknown_schema_at_finish_is_an_error() {
 fn bad_column_lists_are_refused_up_front() {
     let dir = TestDir::new("bad-columns");
     let path = dir.path().join("t.parquet");
-    let c = Column {
-        name: "a".into(),
-        ty: ColType::Int,
-        unit: "",
-        doc: "",
-    };
+    let c = Column { name: "a".into(), ty: ColType::Int, unit: "", doc: "" };
     assert!(matches!(
         TableWriter::create_with_columns(&path, Format::Parquet, &[c.clone(), c]),
         Err(Error::Schema { .. })
     ));
-    assert!(matches!(
-        TableWriter::create_with_columns(&path, Format::Parquet, &[]),
-        Err(Error::Schema { .. })
-    ));
+    assert!(matches!(TableWriter::create_with_columns(&path, Format::Parquet, &[]), Err(Error::Schema { .. })));
 }
 
 #[test]

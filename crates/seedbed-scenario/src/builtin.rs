@@ -13,42 +13,18 @@ pub const DEFAULT_NAME: &str = "hangzhou-2025";
 
 /// Every built-in scenario: name and one-line description.
 static BUILTINS: [(&str, &str); 9] = [
-    (
-        DEFAULT_NAME,
-        "Hangzhou 2025: the city and its 2025 '8+4' policies (default).",
-    ),
-    (
-        "no-policy",
-        "The same city with every policy instrument off: the counterfactual.",
-    ),
-    (
-        "no-failure-insurance",
-        "Hangzhou 2025 without insurance for failed founders.",
-    ),
-    (
-        "no-compute-vouchers",
-        "Hangzhou 2025 without compute vouchers.",
-    ),
+    (DEFAULT_NAME, "Hangzhou 2025: the city and its 2025 '8+4' policies (default)."),
+    ("no-policy", "The same city with every policy instrument off: the counterfactual."),
+    ("no-failure-insurance", "Hangzhou 2025 without insurance for failed founders."),
+    ("no-compute-vouchers", "Hangzhou 2025 without compute vouchers."),
     (
         "closed-platforms",
         "Hangzhou 2025 with platforms' middle platforms closed to startups (no openness payments, baseline openness 0).",
     ),
-    (
-        "no-talent-subsidies",
-        "Hangzhou 2025 without talent subsidies for arriving graduates.",
-    ),
-    (
-        "no-pilots",
-        "Hangzhou 2025 without pilot contracts in application scenarios.",
-    ),
-    (
-        "no-guidance-fund",
-        "Hangzhou 2025 without the state guidance fund.",
-    ),
-    (
-        "guidance-fund-direct",
-        "Hangzhou 2025 with the guidance fund investing in firms directly instead of as an LP.",
-    ),
+    ("no-talent-subsidies", "Hangzhou 2025 without talent subsidies for arriving graduates."),
+    ("no-pilots", "Hangzhou 2025 without pilot contracts in application scenarios."),
+    ("no-guidance-fund", "Hangzhou 2025 without the state guidance fund."),
+    ("guidance-fund-direct", "Hangzhou 2025 with the guidance fund investing in firms directly instead of as an LP."),
 ];
 
 /// Names and one-line descriptions of the built-in scenarios, the default first.
@@ -112,16 +88,9 @@ pub fn resolve(arg: &str) -> Result<Scenario, ScenarioError> {
     let message = if path.exists() {
         "is a directory, not a scenario file".to_string()
     } else {
-        format!(
-            "no such scenario file, and {}",
-            unknown_builtin_message(arg)
-        )
+        format!("no such scenario file, and {}", unknown_builtin_message(arg))
     };
-    Err(ScenarioError::new(
-        arg,
-        None,
-        vec![Problem::new("", message)],
-    ))
+    Err(ScenarioError::new(arg, None, vec![Problem::new("", message)]))
 }
 
 #[cfg(test)]
@@ -168,49 +137,13 @@ mod tests {
 
     #[test]
     fn single_levers() {
-        assert!(
-            !builtin("closed-platforms")
-                .unwrap()
-                .policy
-                .platform_openness
-                .enabled
-        );
-        assert_eq!(
-            builtin("closed-platforms")
-                .unwrap()
-                .platforms
-                .baseline_openness,
-            0.0
-        );
-        assert!(
-            !builtin("no-failure-insurance")
-                .unwrap()
-                .policy
-                .founder_insurance
-                .enabled
-        );
-        assert!(
-            !builtin("no-compute-vouchers")
-                .unwrap()
-                .policy
-                .compute_vouchers
-                .enabled
-        );
-        assert!(
-            !builtin("no-talent-subsidies")
-                .unwrap()
-                .policy
-                .talent_subsidies
-                .enabled
-        );
+        assert!(!builtin("closed-platforms").unwrap().policy.platform_openness.enabled);
+        assert_eq!(builtin("closed-platforms").unwrap().platforms.baseline_openness, 0.0);
+        assert!(!builtin("no-failure-insurance").unwrap().policy.founder_insurance.enabled);
+        assert!(!builtin("no-compute-vouchers").unwrap().policy.compute_vouchers.enabled);
+        assert!(!builtin("no-talent-subsidies").unwrap().policy.talent_subsidies.enabled);
         assert!(!builtin("no-pilots").unwrap().policy.pilots.enabled);
-        assert!(
-            !builtin("no-guidance-fund")
-                .unwrap()
-                .policy
-                .guidance_fund
-                .enabled
-        );
+        assert!(!builtin("no-guidance-fund").unwrap().policy.guidance_fund.enabled);
         let direct = builtin("guidance-fund-direct").unwrap();
         assert_eq!(direct.policy.guidance_fund.mode, "direct");
         assert!(direct.policy.guidance_fund.enabled);
@@ -222,10 +155,7 @@ mod tests {
         let e = resolve("no-polcy").unwrap_err();
         let text = e.to_string();
         assert!(text.contains("did you mean `no-policy`?"), "{text}");
-        assert!(
-            text.contains("hangzhou-2025") && text.contains("guidance-fund-direct"),
-            "{text}"
-        );
+        assert!(text.contains("hangzhou-2025") && text.contains("guidance-fund-direct"), "{text}");
         assert_eq!(resolve("no-pilots").unwrap().run.name, "no-pilots");
     }
 }

@@ -26,11 +26,7 @@ impl Location {
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = before[line_start..].chars().count() + 1;
-        Location {
-            line,
-            column,
-            span: start..end,
-        }
+        Location { line, column, span: start..end }
     }
 }
 
@@ -59,21 +55,13 @@ pub struct Problem {
 impl Problem {
     /// A problem without a location.
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Problem {
-            path: path.into(),
-            message: message.into(),
-            location: None,
-        }
+        Problem { path: path.into(), message: message.into(), location: None }
     }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            write!(f, "{}", self.message)
-        } else {
-            write!(f, "{}: {}", self.path, self.message)
-        }
+        if self.path.is_empty() { write!(f, "{}", self.message) } else { write!(f, "{}: {}", self.path, self.message) }
     }
 }
 
@@ -92,11 +80,7 @@ impl ScenarioError {
     /// An error for `origin` (a file name or scenario name); `text` is the file's content, if any.
     pub fn new(origin: &str, text: Option<&str>, problems: Vec<Problem>) -> Self {
         let source = text.map(|t| NamedSource::new(origin, t.to_string()).with_language("TOML"));
-        ScenarioError {
-            origin: origin.to_string(),
-            source,
-            problems,
-        }
+        ScenarioError { origin: origin.to_string(), source, problems }
     }
 
     /// The file name or scenario name the problems are in.
@@ -156,10 +140,7 @@ impl Diagnostic for ScenarioError {
         self.source.as_ref()?;
         let labels = self.problems.iter().filter_map(|p| {
             let l = p.location.as_ref()?;
-            Some(LabeledSpan::new_with_span(
-                Some(short(&p.message).to_string()),
-                l.span.clone(),
-            ))
+            Some(LabeledSpan::new_with_span(Some(short(&p.message).to_string()), l.span.clone()))
         });
         Some(Box::new(labels))
     }
@@ -193,16 +174,8 @@ mod tests {
     #[test]
     fn display_has_file_line_column_path_message() {
         let mut p = Problem::new("labour.x", "unknown key");
-        p.location = Some(Location {
-            line: 2,
-            column: 1,
-            span: 8..9,
-        });
-        let e = ScenarioError::new(
-            "f.toml",
-            Some("[labour]\nx = 1\n"),
-            vec![p.clone(), Problem::new("", "oops")],
-        );
+        p.location = Some(Location { line: 2, column: 1, span: 8..9 });
+        let e = ScenarioError::new("f.toml", Some("[labour]\nx = 1\n"), vec![p.clone(), Problem::new("", "oops")]);
         let text = e.to_string();
         assert!(text.contains("f.toml:2:1: labour.x: unknown key"), "{text}");
         assert!(text.contains("f.toml: oops"), "{text}");

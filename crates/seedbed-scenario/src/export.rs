@@ -18,15 +18,8 @@ pub fn to_toml(s: &Scenario) -> String {
 
 /// The usage comment and the `base` line.
 fn write_header(out: &mut String, s: &Scenario) {
-    let base = if builtin_names().iter().any(|(n, _)| *n == s.run.name) {
-        s.run.name.as_str()
-    } else {
-        DEFAULT_NAME
-    };
-    comment(
-        out,
-        &format!("Seedbed scenario `{}`: {}", s.run.name, s.run.description),
-    );
+    let base = if builtin_names().iter().any(|(n, _)| *n == s.run.name) { s.run.name.as_str() } else { DEFAULT_NAME };
+    comment(out, &format!("Seedbed scenario `{}`: {}", s.run.name, s.run.description));
     out.push_str(concat!(
         "#\n",
         "# Run it with `seedbed run FILE`; check it without running with `seedbed check FILE`.\n",
@@ -53,11 +46,7 @@ fn write_body(out: &mut String, node: &dyn Node, header: &str) {
         }
     }
     for f in node.fields() {
-        let path = if header.is_empty() {
-            f.key.to_string()
-        } else {
-            format!("{header}.{}", f.key)
-        };
+        let path = if header.is_empty() { f.key.to_string() } else { format!("{header}.{}", f.key) };
         match node.child(f.key) {
             Some(Child::Section(n)) => write_section(out, n, f, &path),
             Some(Child::List(l)) => write_list(out, l, f, &path),
@@ -99,11 +88,7 @@ fn write_leaf(out: &mut String, node: &dyn Node, f: &Field) {
 /// `unit: people/year; allowed: 0 to infinity` (the unit part only when there is one).
 pub(crate) fn unit_and_range(f: &Field) -> String {
     let allowed = allowed(f.kind);
-    if f.unit.is_empty() {
-        format!("allowed: {allowed}")
-    } else {
-        format!("unit: {}; allowed: {allowed}", f.unit)
-    }
+    if f.unit.is_empty() { format!("allowed: {allowed}") } else { format!("unit: {}; allowed: {allowed}", f.unit) }
 }
 
 /// The allowed values of a kind in words.
@@ -134,17 +119,8 @@ pub(crate) fn fmt_value(v: &Value) -> String {
         Value::Int(i) => i.to_string(),
         Value::Bool(b) => b.to_string(),
         Value::Text(s) => quote(s),
-        Value::TextList(xs) => format!(
-            "[{}]",
-            xs.iter().map(|x| quote(x)).collect::<Vec<_>>().join(", ")
-        ),
-        Value::RealList(xs) => format!(
-            "[{}]",
-            xs.iter()
-                .map(|x| fmt_real(*x))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        Value::TextList(xs) => format!("[{}]", xs.iter().map(|x| quote(x)).collect::<Vec<_>>().join(", ")),
+        Value::RealList(xs) => format!("[{}]", xs.iter().map(|x| fmt_real(*x)).collect::<Vec<_>>().join(", ")),
     }
 }
 
@@ -158,11 +134,7 @@ pub(crate) fn fmt_real(x: f64) -> String {
         return if x > 0.0 { "inf".into() } else { "-inf".into() };
     }
     let s = format!("{x:?}");
-    if s.contains(['.', 'e', 'E']) {
-        s
-    } else {
-        format!("{s}.0")
-    }
+    if s.contains(['.', 'e', 'E']) { s } else { format!("{s}.0") }
 }
 
 /// A TOML basic string.
@@ -192,19 +164,7 @@ mod tests {
 
     #[test]
     fn reals_round_trip_and_look_like_floats() {
-        for x in [
-            0.0,
-            -0.0,
-            1.0,
-            350_000.0,
-            0.0022,
-            1e-6,
-            1e16,
-            1e300,
-            0.1 + 0.2,
-            -3.5,
-            7.2e-12,
-        ] {
+        for x in [0.0, -0.0, 1.0, 350_000.0, 0.0022, 1e-6, 1e16, 1e300, 0.1 + 0.2, -3.5, 7.2e-12] {
             let s = fmt_real(x);
             assert!(s.contains(['.', 'e']), "{s}");
             let back: f64 = s.parse().unwrap();
@@ -225,15 +185,11 @@ mod tests {
         assert!(t.contains("seedbed run FILE") && t.contains("seedbed check FILE"));
         assert!(t.contains("\nbase = \"hangzhou-2025\"\n"));
         assert!(
-            t.contains(
-                "# unit: people/year; allowed: 0 to infinity\ngraduates_per_year = 350000.0\n"
-            ),
+            t.contains("# unit: people/year; allowed: 0 to infinity\ngraduates_per_year = 350000.0\n"),
             "graduates comment"
         );
         assert!(
-            t.contains("\n[labour]\n")
-                && t.contains("\n[[industries]]\n")
-                && t.contains("\n[[government.packages]]\n")
+            t.contains("\n[labour]\n") && t.contains("\n[[industries]]\n") && t.contains("\n[[government.packages]]\n")
         );
         assert!(t.contains("\n[policy.compute_vouchers]\n"));
         assert!(!t.contains("\n[policy]\n"));

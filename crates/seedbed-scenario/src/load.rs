@@ -26,11 +26,7 @@ pub fn load_str(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
     let mut loader = Loader::new(text);
     let scenario = loader.load();
     let problems = loader.finish(&scenario);
-    if problems.is_empty() {
-        Ok(scenario)
-    } else {
-        Err(ScenarioError::new(origin, Some(text), problems))
-    }
+    if problems.is_empty() { Ok(scenario) } else { Err(ScenarioError::new(origin, Some(text), problems)) }
 }
 
 /// Loads a scenario file; see [`load_str`].
@@ -102,13 +98,9 @@ impl<'t> Loader<'t> {
             if seen.contains(&p.path) {
                 continue;
             }
-            p.location =
-                locate(&self.spans, &p.path).map(|span| Location::from_span(self.text, span));
+            p.location = locate(&self.spans, &p.path).map(|span| Location::from_span(self.text, span));
             if p.location.is_none() {
-                p.message.push_str(&format!(
-                    " (not set in this file: from base scenario `{}`)",
-                    self.base
-                ));
+                p.message.push_str(&format!(" (not set in this file: from base scenario `{}`)", self.base));
             }
             problems.push(p);
         }
@@ -119,11 +111,7 @@ impl<'t> Loader<'t> {
     /// Records a problem at `span` (if known).
     fn problem_at(&mut self, path: &str, message: String, span: Option<Range<usize>>) {
         let location = span.map(|s| Location::from_span(self.text, s));
-        self.problems.push(Problem {
-            path: path.to_string(),
-            message,
-            location,
-        });
+        self.problems.push(Problem { path: path.to_string(), message, location });
     }
 
     /// The scenario named by the top-level `base` key, or the default one.
@@ -136,10 +124,7 @@ impl<'t> Loader<'t> {
             self.spans.insert(BASE_KEY.to_string(), span.clone());
         }
         let Some(name) = item.as_str() else {
-            let message = format!(
-                "expected a string naming a built-in scenario, found {}",
-                item_type(item)
-            );
+            let message = format!("expected a string naming a built-in scenario, found {}", item_type(item));
             self.problem_at(BASE_KEY, message, span);
             return Scenario::default();
         };
@@ -193,14 +178,7 @@ impl<'t> Loader<'t> {
     }
 
     /// Sets a leaf parameter after checking its type and range.
-    fn leaf(
-        &mut self,
-        node: &mut dyn Node,
-        field: &Field,
-        item: &Item,
-        path: &str,
-        span: Option<Range<usize>>,
-    ) {
+    fn leaf(&mut self, node: &mut dyn Node, field: &Field, item: &Item, path: &str, span: Option<Range<usize>>) {
         let value = match to_value(field.kind, item) {
             Ok(v) => v,
             Err(m) => return self.problem_at(path, m, span),
@@ -214,14 +192,7 @@ impl<'t> Loader<'t> {
     }
 
     /// Applies a nested table (`[labour]`, `[policy.pilots]`, or an inline table).
-    fn section(
-        &mut self,
-        node: &mut dyn Node,
-        field: &Field,
-        item: &Item,
-        path: &str,
-        span: Option<Range<usize>>,
-    ) {
+    fn section(&mut self, node: &mut dyn Node, field: &Field, item: &Item, path: &str, span: Option<Range<usize>>) {
         let Some(table) = item.as_table_like() else {
             let message = format!("expected a table (`[{path}]`), found {}", item_type(item));
             return self.problem_at(path, message, span);
@@ -233,14 +204,7 @@ impl<'t> Loader<'t> {
 
     /// Replaces a list (`[[industries]]`) with the file's items; an item whose id is in the
     /// base list starts from that item's values, any other from the item type's defaults.
-    fn list(
-        &mut self,
-        node: &mut dyn Node,
-        field: &Field,
-        item: &Item,
-        path: &str,
-        span: Option<Range<usize>>,
-    ) {
+    fn list(&mut self, node: &mut dyn Node, field: &Field, item: &Item, path: &str, span: Option<Range<usize>>) {
         let Some(tables) = self.list_tables(item, path, span) else {
             return;
         };
@@ -260,18 +224,14 @@ impl<'t> Loader<'t> {
                 && !ids.insert(id.clone())
             {
                 let id_span = table.get("id").and_then(Item::span);
-                let message =
-                    format!("duplicate id `{id}`: each item of `[[{path}]]` needs its own id");
+                let message = format!("duplicate id `{id}`: each item of `[[{path}]]` needs its own id");
                 self.problem_at(&format!("{item_path}.id"), message, id_span);
             }
             if let Some(span) = table_span {
                 self.spans.entry(item_path.clone()).or_insert(span);
             }
             let new = list.push_default();
-            if let Some((_, values)) = id
-                .as_ref()
-                .and_then(|id| base.iter().find(|(b, _)| b == id))
-            {
+            if let Some((_, values)) = id.as_ref().and_then(|id| base.iter().find(|(b, _)| b == id)) {
                 for v in values {
                     // Values of the base scenario are valid, so this cannot fail.
                     let _ = set_path(new, &v.path, v.value.clone());
@@ -282,24 +242,16 @@ impl<'t> Loader<'t> {
     }
 
     /// The tables of an array of tables (`[[x]]` or `x = [{...}, ...]`), with their spans.
-    fn list_tables<'i>(
-        &mut self,
-        item: &'i Item,
-        path: &str,
-        span: Option<Range<usize>>,
-    ) -> Option<ItemTables<'i>> {
+    fn list_tables<'i>(&mut self, item: &'i Item, path: &str, span: Option<Range<usize>>) -> Option<ItemTables<'i>> {
         match item {
-            Item::ArrayOfTables(a) => {
-                Some(a.iter().map(|t| (t as &dyn TableLike, t.span())).collect())
-            }
+            Item::ArrayOfTables(a) => Some(a.iter().map(|t| (t as &dyn TableLike, t.span())).collect()),
             Item::Value(toml_edit::Value::Array(a)) => {
                 let mut out = Vec::new();
                 for (i, v) in a.iter().enumerate() {
                     match v.as_inline_table() {
                         Some(t) => out.push((t as &dyn TableLike, v.span())),
                         None => {
-                            let message =
-                                format!("element {i}: expected a table, found {}", value_type(v));
+                            let message = format!("element {i}: expected a table, found {}", value_type(v));
                             self.problem_at(path, message, v.span());
                         }
                     }
@@ -307,10 +259,7 @@ impl<'t> Loader<'t> {
                 Some(out)
             }
             other => {
-                let message = format!(
-                    "expected an array of tables (`[[{path}]]`), found {}",
-                    item_type(other)
-                );
+                let message = format!("expected an array of tables (`[[{path}]]`), found {}", item_type(other));
                 self.problem_at(path, message, span);
                 None
             }
@@ -318,19 +267,11 @@ impl<'t> Loader<'t> {
     }
 
     /// The `id` of a list item; a missing id is a problem (a wrong type is reported by the walk).
-    fn item_id(
-        &mut self,
-        table: &dyn TableLike,
-        path: &str,
-        i: usize,
-        span: Option<Range<usize>>,
-    ) -> Option<String> {
+    fn item_id(&mut self, table: &dyn TableLike, path: &str, i: usize, span: Option<Range<usize>>) -> Option<String> {
         match table.get("id") {
             Some(item) => item.as_str().map(str::to_string),
             None => {
-                let message = format!(
-                    "item {i} of `[[{path}]]` has no `id`: every item needs `id = \"...\"`"
-                );
+                let message = format!("item {i} of `[[{path}]]` has no `id`: every item needs `id = \"...\"`");
                 self.problem_at(&format!("{path}[{i}]"), message, span);
                 None
             }
@@ -367,20 +308,12 @@ fn locate(spans: &HashMap<String, Range<usize>>, path: &str) -> Option<Range<usi
 
 /// `prefix.key`, or `key` at the root.
 fn join(prefix: &str, key: &str) -> String {
-    if prefix.is_empty() {
-        key.to_string()
-    } else {
-        format!("{prefix}.{key}")
-    }
+    if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") }
 }
 
 /// Appends the unit to a range message: `... allowed 0 to 1 (share)`.
 fn with_unit(message: String, unit: &str) -> String {
-    if unit.is_empty() {
-        message
-    } else {
-        format!("{message} ({unit})")
-    }
+    if unit.is_empty() { message } else { format!("{message} ({unit})") }
 }
 
 /// Converts a TOML item to a schema value of `kind` (integers are accepted for reals,
@@ -396,18 +329,12 @@ fn to_value(kind: Kind, item: &Item) -> Result<Value, String> {
         (Kind::Int { .. }, T::Float(x)) => whole(*x.value()).map(Value::Int).ok_or_else(wrong),
         (Kind::Bool, T::Boolean(b)) => Ok(Value::Bool(*b.value())),
         (Kind::Text | Kind::Choice(_), T::String(s)) => Ok(Value::Text(s.value().clone())),
-        (Kind::TextList, T::Array(a)) => a
-            .iter()
-            .enumerate()
-            .map(|(i, e)| text_element(i, e))
-            .collect::<Result<_, _>>()
-            .map(Value::TextList),
-        (Kind::RealList { .. }, T::Array(a)) => a
-            .iter()
-            .enumerate()
-            .map(|(i, e)| real_element(i, e))
-            .collect::<Result<_, _>>()
-            .map(Value::RealList),
+        (Kind::TextList, T::Array(a)) => {
+            a.iter().enumerate().map(|(i, e)| text_element(i, e)).collect::<Result<_, _>>().map(Value::TextList)
+        }
+        (Kind::RealList { .. }, T::Array(a)) => {
+            a.iter().enumerate().map(|(i, e)| real_element(i, e)).collect::<Result<_, _>>().map(Value::RealList)
+        }
         _ => Err(wrong()),
     }
 }
@@ -419,9 +346,7 @@ fn whole(x: f64) -> Option<i64> {
 
 /// One string of an array of strings.
 fn text_element(i: usize, v: &toml_edit::Value) -> Result<String, String> {
-    v.as_str()
-        .map(str::to_string)
-        .ok_or_else(|| format!("element {i}: expected a string, found {}", value_type(v)))
+    v.as_str().map(str::to_string).ok_or_else(|| format!("element {i}: expected a string, found {}", value_type(v)))
 }
 
 /// One number of an array of numbers.
@@ -429,10 +354,7 @@ fn real_element(i: usize, v: &toml_edit::Value) -> Result<f64, String> {
     match v {
         toml_edit::Value::Integer(n) => Ok(*n.value() as f64),
         toml_edit::Value::Float(x) => Ok(*x.value()),
-        other => Err(format!(
-            "element {i}: expected a number, found {}",
-            value_type(other)
-        )),
+        other => Err(format!("element {i}: expected a number, found {}", value_type(other))),
     }
 }
 
@@ -484,9 +406,7 @@ fn unknown_key_message(key: &str, fields: &[Field], table: &str) -> String {
     if table.is_empty() {
         m.push_str(" (`seedbed show` lists the valid sections and keys)");
     } else {
-        m.push_str(&format!(
-            " (`seedbed show` lists the valid keys of `{table}`)"
-        ));
+        m.push_str(&format!(" (`seedbed show` lists the valid keys of `{table}`)"));
     }
     m
 }
@@ -498,8 +418,7 @@ pub(crate) fn close_names<'a>(word: &str, candidates: &[&'a str]) -> Vec<&'a str
     nearest(&lower, candidates.iter().copied(), candidates.len())
         .into_iter()
         .filter(|c| {
-            edit_distance(&lower, c) <= limit
-                || (lower.len() >= 4 && (c.contains(lower.as_str()) || lower.contains(c)))
+            edit_distance(&lower, c) <= limit || (lower.len() >= 4 && (c.contains(lower.as_str()) || lower.contains(c)))
         })
         .take(2)
         .collect()
@@ -514,11 +433,7 @@ pub(crate) fn unknown_builtin_message(name: &str) -> String {
 
 /// `unknown WHAT `name`; did you mean `x`? Allowed: a, b, c` (the suggestion only when one is close).
 pub(crate) fn unknown_name_message(what: &str, name: &str, valid: &[&str]) -> String {
-    let list = if valid.is_empty() {
-        "(none)".to_string()
-    } else {
-        valid.join(", ")
-    };
+    let list = if valid.is_empty() { "(none)".to_string() } else { valid.join(", ") };
     match close_names(name, valid).first() {
         Some(best) => format!("unknown {what} `{name}`; did you mean `{best}`? Allowed: {list}"),
         None => format!("unknown {what} `{name}`; allowed: {list}"),
@@ -532,10 +447,7 @@ mod tests {
     #[test]
     fn close_names_suggests_typos_and_prefixes() {
         let names = ["graduates_per_year", "migrants_per_year", "quit_hazard"];
-        assert_eq!(
-            close_names("graduates_per_yer", &names),
-            vec!["graduates_per_year"]
-        );
+        assert_eq!(close_names("graduates_per_yer", &names), vec!["graduates_per_year"]);
         assert_eq!(close_names("graduates", &names), vec!["graduates_per_year"]);
         assert!(close_names("zzzzzzzz", &names).is_empty());
     }

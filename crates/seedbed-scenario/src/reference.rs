@@ -47,32 +47,13 @@ fn write_intro(out: &mut String) {
 
 /// A section's heading, its parameters' table, then its sub-sections and lists one level deeper.
 /// `scratch` is a scenario whose lists may be altered, to read a new item's defaults.
-fn write_section(
-    out: &mut String,
-    node: &dyn Node,
-    f: &Field,
-    path: &str,
-    level: usize,
-    scratch: &mut Scenario,
-) {
-    let _ = write!(
-        out,
-        "\n{} `{path}`\n\n{}\n",
-        "#".repeat(level.min(6)),
-        one_line(f.doc)
-    );
-    let leaves: Vec<&Field> = node
-        .fields()
-        .iter()
-        .filter(|g| node.child(g.key).is_none())
-        .collect();
+fn write_section(out: &mut String, node: &dyn Node, f: &Field, path: &str, level: usize, scratch: &mut Scenario) {
+    let _ = write!(out, "\n{} `{path}`\n\n{}\n", "#".repeat(level.min(6)), one_line(f.doc));
+    let leaves: Vec<&Field> = node.fields().iter().filter(|g| node.child(g.key).is_none()).collect();
     if !leaves.is_empty() {
         out.push_str("\n| Parameter | Default | Unit | Allowed | Meaning and source |\n|---|---|---|---|---|\n");
         for g in leaves {
-            let default = node
-                .get(g.key)
-                .map(|v| format!("`{}`", fmt_value(&v)))
-                .unwrap_or_default();
+            let default = node.get(g.key).map(|v| format!("`{}`", fmt_value(&v))).unwrap_or_default();
             let allowed = unit_and_range(g);
             let allowed = allowed.rsplit("allowed: ").next().unwrap_or("");
             let _ = writeln!(
@@ -96,42 +77,21 @@ fn write_section(
 }
 
 /// A list: its item fields once (with a new item's defaults), then the default items' values.
-fn write_list(
-    out: &mut String,
-    list: &dyn NodeList,
-    f: &Field,
-    path: &str,
-    level: usize,
-    scratch: &mut Scenario,
-) {
-    let _ = write!(
-        out,
-        "\n{} `{path}`\n\n{}\n\n",
-        "#".repeat(level.min(6)),
-        one_line(f.doc)
-    );
+fn write_list(out: &mut String, list: &dyn NodeList, f: &Field, path: &str, level: usize, scratch: &mut Scenario) {
+    let _ = write!(out, "\n{} `{path}`\n\n{}\n\n", "#".repeat(level.min(6)), one_line(f.doc));
     let _ = writeln!(
         out,
         "Each `[[{path}]]` item has these fields, set by path `{path}.ID.FIELD`. A file's list replaces the\n\
          base's list; an item whose `id` is in the base list starts from that item, any other from the\n\
          new-item defaults below.\n"
     );
-    out.push_str(
-        "| Field | New-item default | Unit | Allowed | Meaning |\n|---|---|---|---|---|\n",
-    );
+    out.push_str("| Field | New-item default | Unit | Allowed | Meaning |\n|---|---|---|---|---|\n");
     let fresh = new_item_values(scratch, path);
     for (i, g) in list.item_fields().iter().enumerate() {
         let default = fresh.get(i).cloned().flatten().unwrap_or_default();
         let allowed = unit_and_range(g);
         let allowed = allowed.rsplit("allowed: ").next().unwrap_or("");
-        let _ = writeln!(
-            out,
-            "| `{}` | {default} | {} | {} | {} |",
-            g.key,
-            cell(g.unit),
-            cell(allowed),
-            cell(g.doc)
-        );
+        let _ = writeln!(out, "| `{}` | {default} | {} | {} | {} |", g.key, cell(g.unit), cell(allowed), cell(g.doc));
     }
     write_list_values(out, list, path);
 }
@@ -150,10 +110,7 @@ fn write_list_values(out: &mut String, list: &dyn NodeList, path: &str) {
         let item = list.item(i);
         out.push('|');
         for g in fields {
-            let v = item
-                .get(g.key)
-                .map(|v| cell(&fmt_value(&v)))
-                .unwrap_or_default();
+            let v = item.get(g.key).map(|v| cell(&fmt_value(&v))).unwrap_or_default();
             let _ = write!(out, " {v} |");
         }
         out.push('\n');
@@ -176,19 +133,12 @@ fn new_item_values(scratch: &mut Scenario, path: &str) -> Vec<Option<String>> {
     };
     let item = list.push_default();
     let fields = item.fields();
-    fields
-        .iter()
-        .map(|g| item.get(g.key).map(|v| format!("`{}`", fmt_value(&v))))
-        .collect()
+    fields.iter().map(|g| item.get(g.key).map(|v| format!("`{}`", fmt_value(&v)))).collect()
 }
 
 /// Doc text on one line.
 fn one_line(doc: &str) -> String {
-    doc.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    doc.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 /// Text safe inside a Markdown table cell.
@@ -205,9 +155,7 @@ mod tests {
         let r = parameter_reference();
         assert!(r.contains("## `labour`"));
         assert!(r.contains("### `policy.compute_vouchers`"));
-        assert!(r.contains(
-            "| `labour.graduates_per_year` | `350000.0` | people/year | 0 to infinity |"
-        ));
+        assert!(r.contains("| `labour.graduates_per_year` | `350000.0` | people/year | 0 to infinity |"));
         assert!(r.contains("## `industries`") && r.contains("| `graduate_share` |"));
         assert!(r.contains("### `government.packages`") && r.contains("| `budget_share` |"));
         assert!(r.contains("| `id` | `\"industry\"` |"), "new-item defaults");

@@ -11,13 +11,7 @@ use crate::load::unknown_name_message;
 /// Industry classes an instrument may name in `classes`.
 pub const CLASSES: &[&str] = &["traditional", "future-5", "future-x"];
 /// Tiers an instrument may name in `tiers`.
-pub const TIERS: &[&str] = &[
-    "tech-sme",
-    "high-tech",
-    "little-giant",
-    "unicorn",
-    "leading",
-];
+pub const TIERS: &[&str] = &["tech-sme", "high-tech", "little-giant", "unicorn", "leading"];
 /// Stages of the finance round lists.
 pub const STAGES: &[&str] = &["seed", "A", "B", "C", "growth"];
 /// How far a sum of shares may be from one.
@@ -34,10 +28,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     check_finance(s, &mut out);
     check_orderings(s, &mut out);
     if s.government.budget_m_by_year.is_empty() {
-        out.push(Problem::new(
-            "government.budget_m_by_year",
-            "must list at least one year's budget",
-        ));
+        out.push(Problem::new("government.budget_m_by_year", "must list at least one year's budget"));
     }
     out
 }
@@ -58,10 +49,7 @@ fn check_ids<'a>(path: &str, ids: impl Iterator<Item = &'a str>, out: &mut Vec<P
     let mut seen = HashSet::new();
     for id in ids {
         if id.trim().is_empty() {
-            out.push(Problem::new(
-                format!("{path}.{id}.id"),
-                "an id must not be empty",
-            ));
+            out.push(Problem::new(format!("{path}.{id}.id"), "an id must not be empty"));
         } else if !seen.insert(id) {
             out.push(Problem::new(
                 format!("{path}.{id}.id"),
@@ -77,67 +65,35 @@ fn check_sum(path: &str, what: &str, shares: &[f64], out: &mut Vec<Problem>) {
     if (sum - 1.0).abs() > SHARE_TOLERANCE {
         // `+ 0.0` turns the -0 of an empty sum into 0.
         let shown = (sum * 1e9).round() / 1e9 + 0.0;
-        out.push(Problem::new(
-            path,
-            format!("{what} sum to {shown}, but must sum to 1 (within {SHARE_TOLERANCE:e})"),
-        ));
+        out.push(Problem::new(path, format!("{what} sum to {shown}, but must sum to 1 (within {SHARE_TOLERANCE:e})")));
     }
 }
 
 /// Industries: at least one, one with firms, unique ids, graduate shares summing to one.
 fn check_industries(s: &Scenario, out: &mut Vec<Problem>) {
     if s.industries.is_empty() {
-        out.push(Problem::new(
-            "industries",
-            "there must be at least one industry",
-        ));
+        out.push(Problem::new("industries", "there must be at least one industry"));
         return;
     }
     if !s.industries.iter().any(|i| i.firms_start > 0.0) {
-        out.push(Problem::new(
-            "industries",
-            "at least one industry must have `firms_start` above 0",
-        ));
+        out.push(Problem::new("industries", "at least one industry must have `firms_start` above 0"));
     }
-    check_ids(
-        "industries",
-        s.industries.iter().map(|i| i.id.as_str()),
-        out,
-    );
+    check_ids("industries", s.industries.iter().map(|i| i.id.as_str()), out);
     let shares: Vec<f64> = s.industries.iter().map(|i| i.graduate_share).collect();
-    check_sum(
-        "industries",
-        "the industries' `graduate_share` values",
-        &shares,
-        out,
-    );
+    check_sum("industries", "the industries' `graduate_share` values", &shares, out);
 }
 
 /// Packages: unique ids, budget shares summing to one.
 fn check_packages(s: &Scenario, out: &mut Vec<Problem>) {
     let packages = &s.government.packages;
-    check_ids(
-        "government.packages",
-        packages.iter().map(|p| p.id.as_str()),
-        out,
-    );
+    check_ids("government.packages", packages.iter().map(|p| p.id.as_str()), out);
     let shares: Vec<f64> = packages.iter().map(|p| p.budget_share).collect();
-    check_sum(
-        "government.packages",
-        "the packages' `budget_share` values",
-        &shares,
-        out,
-    );
+    check_sum("government.packages", "the packages' `budget_share` values", &shares, out);
 }
 
 /// Every policy instrument names an existing package, and existing industries, classes and tiers.
 fn check_instruments(s: &Scenario, out: &mut Vec<Problem>) {
-    let packages: Vec<&str> = s
-        .government
-        .packages
-        .iter()
-        .map(|p| p.id.as_str())
-        .collect();
+    let packages: Vec<&str> = s.government.packages.iter().map(|p| p.id.as_str()).collect();
     let industries: Vec<&str> = s.industries.iter().map(|i| i.id.as_str()).collect();
     for f in s.policy.fields() {
         let Some(Child::Section(inst)) = s.policy.child(f.key) else {
@@ -147,11 +103,8 @@ fn check_instruments(s: &Scenario, out: &mut Vec<Problem>) {
         if let Some(Value::Text(p)) = inst.get("package") {
             check_names(&format!("{path}.package"), "package", &[p], &packages, out);
         }
-        let lists = [
-            ("industries", "industry", &industries[..]),
-            ("classes", "class", CLASSES),
-            ("tiers", "tier", TIERS),
-        ];
+        let lists =
+            [("industries", "industry", &industries[..]), ("classes", "class", CLASSES), ("tiers", "tier", TIERS)];
         for (key, what, valid) in lists {
             if let Some(Value::TextList(names)) = inst.get(key) {
                 check_names(&format!("{path}.{key}"), what, &names, valid, out);
@@ -173,21 +126,12 @@ fn check_names(path: &str, what: &str, names: &[String], valid: &[&str], out: &m
 /// Round sizes and dilution: one value per stage, and minimum <= maximum.
 fn check_finance(s: &Scenario, out: &mut Vec<Problem>) {
     let f = &s.finance;
-    let lists = [
-        ("round_min_m", &f.round_min_m),
-        ("round_max_m", &f.round_max_m),
-        ("dilution", &f.dilution),
-    ];
+    let lists = [("round_min_m", &f.round_min_m), ("round_max_m", &f.round_max_m), ("dilution", &f.dilution)];
     for (key, xs) in lists {
         if xs.len() != STAGES.len() {
             out.push(Problem::new(
                 format!("finance.{key}"),
-                format!(
-                    "must have exactly {} elements ({}), found {}",
-                    STAGES.len(),
-                    STAGES.join(", "),
-                    xs.len()
-                ),
+                format!("must have exactly {} elements ({}), found {}", STAGES.len(), STAGES.join(", "), xs.len()),
             ));
         }
     }
@@ -205,13 +149,7 @@ fn check_finance(s: &Scenario, out: &mut Vec<Problem>) {
 /// Pairs where one value must not exceed another: (path of the first, path of the second).
 fn check_orderings(s: &Scenario, out: &mut Vec<Problem>) {
     let pairs = [
-        (
-            "innovation.x_min",
-            s.innovation.x_min,
-            "innovation.x_max",
-            s.innovation.x_max,
-            true,
-        ),
+        ("innovation.x_min", s.innovation.x_min, "innovation.x_max", s.innovation.x_max, true),
         (
             "finance.investment_period_years",
             s.finance.investment_period_years,
@@ -245,10 +183,7 @@ fn check_orderings(s: &Scenario, out: &mut Vec<Problem>) {
         let bad = if strict { x >= y } else { x > y };
         if bad {
             let rel = if strict { "below" } else { "at most" };
-            out.push(Problem::new(
-                a,
-                format!("is {x}, but must be {rel} `{b}` ({y})"),
-            ));
+            out.push(Problem::new(a, format!("is {x}, but must be {rel} `{b}` ({y})")));
         }
     }
 }
@@ -319,16 +254,9 @@ mod tests {
         let p = validate(&s);
         assert!(p.iter().any(|p| p.message.contains("firms_start")));
         assert!(p.iter().any(|p| p.message.contains("duplicate id")));
-        assert!(
-            p.iter()
-                .any(|p| p.path == "government.packages" && p.message.contains("1.01"))
-        );
+        assert!(p.iter().any(|p| p.path == "government.packages" && p.message.contains("1.01")));
         s.industries.clear();
-        assert!(
-            validate(&s)
-                .iter()
-                .any(|p| p.message.contains("at least one industry"))
-        );
+        assert!(validate(&s).iter().any(|p| p.message.contains("at least one industry")));
     }
 
     #[test]

@@ -16,8 +16,7 @@ fn every_builtin_round_trips_through_to_toml() {
         let s = builtin(name).unwrap();
         assert_eq!(s.run.description, *description);
         let text = to_toml(&s);
-        let back =
-            load_str(&text, name).unwrap_or_else(|e| panic!("{name} does not load back:\n{e}"));
+        let back = load_str(&text, name).unwrap_or_else(|e| panic!("{name} does not load back:\n{e}"));
         assert!(back == s, "{name} does not round-trip");
     }
 }
@@ -47,25 +46,12 @@ fn empty_lists_are_written_and_read_back() {
     let mut s = Scenario::default();
     s.government.packages.clear();
     let text = to_toml(&s);
-    assert!(
-        text.contains("\npackages = []\n"),
-        "empty list written as []"
-    );
+    assert!(text.contains("\npackages = []\n"), "empty list written as []");
     let e = load_str(&text, "t").unwrap_err();
+    assert!(e.to_string().contains("government.packages: the packages' `budget_share` values sum to 0,"), "{e}");
+    assert!(e.to_string().contains("unknown package `science-education-talent`; allowed: (none)"), "{e}");
     assert!(
-        e.to_string()
-            .contains("government.packages: the packages' `budget_share` values sum to 0,"),
-        "{e}"
-    );
-    assert!(
-        e.to_string()
-            .contains("unknown package `science-education-talent`; allowed: (none)"),
-        "{e}"
-    );
-    assert!(
-        e.problems()
-            .iter()
-            .all(|p| p.path.starts_with("government.packages") || p.path.starts_with("policy.")),
+        e.problems().iter().all(|p| p.path.starts_with("government.packages") || p.path.starts_with("policy.")),
         "{e}"
     );
 }
@@ -81,10 +67,7 @@ fn to_toml_comments_every_parameter() {
                 lines[i - 1].starts_with("# ") && lines[i - 1].contains("allowed: "),
                 "no unit/range comment before `{line}`"
             );
-            assert!(
-                lines[i - 2].starts_with('#'),
-                "no doc comment before `{line}`"
-            );
+            assert!(lines[i - 2].starts_with('#'), "no doc comment before `{line}`");
         }
     }
 }

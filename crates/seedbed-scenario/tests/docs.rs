@@ -12,9 +12,7 @@ fn parameter_reference_is_up_to_date() {
         std::fs::write(&path, &expected).expect("write docs/parameters.md");
         return;
     }
-    let actual = std::fs::read_to_string(&path)
-        .unwrap_or_default()
-        .replace("\r\n", "\n");
+    let actual = std::fs::read_to_string(&path).unwrap_or_default().replace("\r\n", "\n");
     assert!(
         actual == expected,
         "docs/parameters.md is out of date with the parameter schema; regenerate it with\n    \

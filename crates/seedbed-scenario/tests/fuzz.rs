@@ -78,8 +78,5 @@ proptest! {
 
 #[test]
 fn the_valid_file_loads() {
-    assert_eq!(
-        load_str(valid(), "valid.toml").unwrap(),
-        Scenario::default()
-    );
+    assert_eq!(load_str(valid(), "valid.toml").unwrap(), Scenario::default());
 }
