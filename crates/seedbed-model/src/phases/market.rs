@@ -70,10 +70,16 @@ fn by_industry(rows: &[Row], n_ind: usize, value: impl Fn(&Row) -> f64) -> Vec<f
     s.iter().map(Neumaier::sum).collect()
 }
 
+thread_local! {
+    /// The market's per-firm rows and accounts, reused by the thread that runs the phase.
+    static BUFFERS: std::cell::RefCell<(Vec<Row>, Vec<Account>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
 /// Phase 7.
 pub fn product_market(w: &mut World) {
     let n_ind = w.cfg.n_ind;
-    let mut rows: Vec<Row> = Vec::new();
+    // Buffers are kept from month to month: a million rows are not allocated and zeroed anew.
+    let (mut rows, mut acc) = BUFFERS.with(|b| std::mem::take(&mut *b.borrow_mut()));
     {
         let wr: &World = w;
         wr.firms.live.par_iter().map(|&f| row(wr, f as usize)).collect_into_vec(&mut rows);
@@ -101,7 +107,6 @@ pub fn product_market(w: &mut World) {
         }
     });
     let sold = by_industry(&rows, n_ind, |r| r.sales);
-    let mut acc: Vec<Account> = Vec::new();
     {
         let wr: &World = w;
         let ctx = AccountCtx::new(wr);
@@ -113,6 +118,7 @@ pub fn product_market(w: &mut World) {
             .collect_into_vec(&mut acc);
     }
     apply_accounts(w, &rows, &acc, &sold);
+    BUFFERS.with(|b| *b.borrow_mut() = (rows, acc));
     tally(w);
 }
 

@@ -122,9 +122,15 @@ fn outcome(w: &World, f: usize, pl: &RdPlan, c: &Ctx) -> Outcome {
     Outcome { bill, other, used: q, ln_a: d.ln_a, how: d.how }
 }
 
+thread_local! {
+    /// The phase's per-firm plans and outcomes, reused by the thread that runs the phase.
+    static BUFFERS: std::cell::RefCell<(Vec<RdPlan>, Vec<Outcome>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
 /// Phase 5.
 pub fn rd_and_compute(w: &mut World) {
-    let mut plans: Vec<RdPlan> = Vec::new();
+    // Buffers are kept from month to month: a million rows are not allocated and zeroed anew.
+    let (mut plans, mut out) = BUFFERS.with(|b| std::mem::take(&mut *b.borrow_mut()));
     {
         let wr: &World = w;
         wr.firms.live.par_iter().map(|&f| plan(wr, f as usize)).collect_into_vec(&mut plans);
@@ -147,7 +153,6 @@ pub fn rd_and_compute(w: &mut World) {
     w.compute.utilisation = clr.utilisation;
     w.compute.rationed = clr.ration < 1.0;
     let ctx = context(w, &clr, c.price_base_m_per_eflops_month);
-    let mut out: Vec<Outcome> = Vec::new();
     {
         let wr: &World = w;
         wr.firms
@@ -212,6 +217,7 @@ pub fn rd_and_compute(w: &mut World) {
             w.firms.live.iter().copied().find(|&f| w.firms.flags[f as usize] & fflag::PLATFORM != 0).unwrap_or(NONE);
         w.claims[Instrument::PlatformOpenness as usize].items.push((platform, served as f64 * fee, false));
     }
+    BUFFERS.with(|b| *b.borrow_mut() = (plans, out));
 }
 
 /// Industry-level factors of effective R&D this month.
