@@ -88,6 +88,10 @@ impl Simulation {
         let obs = phases::observe::observe(w);
         lap(11, s);
         w.month += 1;
+        if w.month as u32 >= w.cfg.months {
+            phases::market::release_buffers();
+            phases::rd::release_buffers();
+        }
         obs
     }
 

@@ -75,6 +75,11 @@ thread_local! {
     static BUFFERS: std::cell::RefCell<(Vec<Row>, Vec<Account>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
+/// Frees the reused buffers (at the end of a run, before the end-of-run tables are built).
+pub fn release_buffers() {
+    BUFFERS.with(|b| *b.borrow_mut() = (Vec::new(), Vec::new()));
+}
+
 /// Phase 7.
 pub fn product_market(w: &mut World) {
     let n_ind = w.cfg.n_ind;

@@ -127,6 +127,11 @@ thread_local! {
     static BUFFERS: std::cell::RefCell<(Vec<RdPlan>, Vec<Outcome>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
+/// Frees the reused buffers (at the end of a run, before the end-of-run tables are built).
+pub fn release_buffers() {
+    BUFFERS.with(|b| *b.borrow_mut() = (Vec::new(), Vec::new()));
+}
+
 /// Phase 5.
 pub fn rd_and_compute(w: &mut World) {
     // Buffers are kept from month to month: a million rows are not allocated and zeroed anew.
