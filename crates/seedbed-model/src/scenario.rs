@@ -214,6 +214,8 @@ params! {
         imitation_step: f64 = 0.3, SHARE, "share of gap";
         /// Gap at which imitation is e times harder.
         imitation_gap_scale: f64 = 0.25, real(1e-6, 100.0), "log points";
+        /// theta: innovation and imitation use RD_eff^theta, decreasing returns to the scale of R&D (a firm with 100 times the researchers is not 100 times as likely to innovate). Source: Cohen and Klepper 1996.
+        rd_scale_elasticity: f64 = 0.5, real(0.0, 1.0), "elasticity";
         /// Share of R&D spending that is researchers' pay (the rest is materials and compute).
         researcher_share_of_rd: f64 = 0.6, SHARE, "share";
         /// Elasticity of RD_eff to compute bought relative to need, in compute-intensive work.

@@ -269,6 +269,11 @@ fn draw(w: &World, f: usize, eff: f64) -> Draws {
         return Draws { ln_a, how };
     }
     let month = w.month as u32;
+    let eff = match inn.rd_scale_elasticity {
+        t if t == 0.5 => eff.sqrt(),
+        t if t == 1.0 => eff,
+        t => eff.powf(t),
+    };
     // Success draws are single uniforms; 1 - exp(-x) <= x lets most firms skip the exponential.
     let x_in = inn.zeta_innovation * eff;
     let u = uniform_at(w.seed, Phase::Innovation, month, f as u64);
