@@ -210,6 +210,8 @@ params! {
         x_max: f64 = 0.6, real(-50.0, 50.0), "years of frontier growth";
         /// Scale of a radical jump: the jump is `scale x (Pareto(alpha) draw)` with minimum `scale`.
         radical_jump_scale: f64 = 0.15, NONNEG, "log points";
+        /// Largest radical jump: the Pareto tail is truncated here (an untruncated tail lets one firm become many times more productive than its industry at once and take all its demand).
+        radical_jump_max: f64 = 1.0, NONNEG, "log points";
         /// Share of the technology gap to the industry's best closed by a successful imitation.
         imitation_step: f64 = 0.3, SHARE, "share of gap";
         /// Gap at which imitation is e times harder.

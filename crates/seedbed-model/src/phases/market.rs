@@ -30,6 +30,9 @@ struct Row {
     share: f64,
     /// Sales this month.
     sales: f64,
+    /// Demand for the firm's output this month (its share of the industry's demand, before
+    /// the capacity cap): what it plans employment for.
+    demand: f64,
 }
 
 /// Productivity multiple of firm `f` relative to its industry's reference technology.
@@ -58,6 +61,7 @@ fn row(w: &World, f: usize) -> Row {
         cap: n * prod,
         share: w.firms.share[f],
         sales: 0.0,
+        demand: 0.0,
     }
 }
 
@@ -101,6 +105,7 @@ pub fn product_market(w: &mut World) {
     rows.par_iter_mut().for_each(|r| {
         let want = if total[r.k] > 0.0 { r.share / total[r.k] * demand[r.k] } else { 0.0 };
         r.sales = want.min(r.cap);
+        r.demand = want;
         r.share = want - r.sales; // now: unserved demand of this firm
         r.cap -= r.sales;
     });
@@ -202,8 +207,10 @@ fn account(w: &World, c: &AccountCtx, f: usize, r: &Row) -> Account {
         }
         _ => 0.0,
     };
-    let trend = if fm.revenue[f] > 0.0 { (rev / fm.revenue[f]).clamp(0.5, 2.0) } else { 1.0 };
-    let mut desired = if r.prod > 0.0 { rev * trend * (1.0 + c.buffer) / r.prod - 1.0 } else { 0.0 };
+    // Employment is planned for the demand the firm faces, not for sales its capacity capped:
+    // otherwise a firm short of workers sells less, plans fewer workers, and spirals down.
+    let expected = r.demand.max(rev);
+    let mut desired = if r.prod > 0.0 { expected * (1.0 + c.buffer) / r.prod - 1.0 } else { 0.0 };
     if (stage::SEED..=stage::GROWTH).contains(&st)
         && f64::from(w.month - fm.last_round[f]) < c.burn_months
         && cash > 0.0

@@ -281,7 +281,7 @@ fn draw(w: &World, f: usize, eff: f64) -> Draws {
         let mut r = stream(w.seed, Phase::InnovationStep, month, f as u64);
         let x = if r.unif() < w.cfg.ind.radical_probability[k] {
             how = crate::state::how::RADICAL;
-            inn.radical_jump_scale * r.pareto(w.cfg.ind.radical_alpha[k])
+            (inn.radical_jump_scale * r.pareto(w.cfg.ind.radical_alpha[k])).min(inn.radical_jump_max)
         } else {
             let g = w.cfg.ind.frontier_growth_per_month[k] * 12.0;
             g * (inn.x_min + (inn.x_max - inn.x_min) * r.beta(inn.beta_a, inn.beta_b))
