@@ -5,6 +5,7 @@ pub mod checkpoint;
 pub mod config;
 pub mod events;
 pub mod frame;
+pub mod par;
 pub mod phases;
 pub mod rng;
 pub mod scenario;

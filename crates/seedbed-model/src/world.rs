@@ -204,6 +204,12 @@ impl Neumaier {
     pub fn sum(&self) -> f64 {
         self.sum + self.c
     }
+    /// Adds another accumulator's sum and carried error (combining partial sums in order).
+    #[inline]
+    pub fn merge(&mut self, o: &Neumaier) {
+        self.add(o.sum);
+        self.c += o.c;
+    }
 }
 
 /// Errors building a world from a scenario that passed validation but cannot be built.

@@ -6,7 +6,8 @@ use common::*;
 fn run_with_threads(threads: usize) -> String {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
     pool.install(|| {
-        let (sim, obs) = run(&small(0.005, 18), 11);
+        // 0.02 of the city: about 20,000 firms, several chunks of every parallel pass.
+        let (sim, obs) = run(&small(0.02, 14), 11);
         let mut s = String::new();
         for o in &obs {
             s += &fingerprint(&o.city);
@@ -21,10 +22,12 @@ fn run_with_threads(threads: usize) -> String {
 }
 
 #[test]
-fn one_and_two_threads_agree_bit_for_bit() {
+fn one_two_and_four_threads_agree_bit_for_bit() {
     let a = run_with_threads(1);
     let b = run_with_threads(2);
     assert!(a == b, "outputs differ between 1 and 2 threads");
+    let c = run_with_threads(4);
+    assert!(a == c, "outputs differ between 1 and 4 threads");
 }
 
 #[test]

@@ -12,12 +12,16 @@ use crate::config::{Instrument, stage, tier};
 use crate::events::Kind;
 use crate::rng::{Draw, Phase, stream};
 use crate::state::*;
+use crate::par::{self, IndustrySums};
 use crate::world::{Neumaier, World};
 
 /// One firm's market quantities this month (a row per live firm, in live order).
 #[derive(Clone, Copy, Debug, Default)]
 struct Row {
-    k: usize,
+    /// Industry.
+    k: u32,
+    /// Firm id.
+    f: u32,
     /// Competitiveness.
     e: f64,
     /// Log demand shock.
@@ -26,7 +30,7 @@ struct Row {
     prod: f64,
     /// Capacity, then spare capacity after sales, CNY m/month.
     cap: f64,
-    /// Market share: last month's, then the replicator's (unnormalised).
+    /// Market share: last month's, then the replicator's (unnormalised), then unserved demand.
     share: f64,
     /// Sales this month.
     sales: f64,
@@ -54,7 +58,8 @@ fn row(w: &World, f: usize) -> Row {
     let mut r = stream(w.seed, Phase::Market, w.month as u32, f as u64);
     let prod = productivity(w, f);
     Row {
-        k,
+        k: k as u32,
+        f: f as u32,
         e: w.firms.ln_a[f] + bonus,
         shock: sd * r.normal() - 0.5 * sd * sd,
         prod,
@@ -63,15 +68,6 @@ fn row(w: &World, f: usize) -> Row {
         sales: 0.0,
         demand: 0.0,
     }
-}
-
-/// Sums `value(row)` by industry, in row order (deterministic whatever the thread count).
-fn by_industry(rows: &[Row], n_ind: usize, value: impl Fn(&Row) -> f64) -> Vec<f64> {
-    let mut s = vec![Neumaier::default(); n_ind];
-    for r in rows {
-        s[r.k].add(value(r));
-    }
-    s.iter().map(Neumaier::sum).collect()
 }
 
 thread_local! {
@@ -84,52 +80,70 @@ pub fn release_buffers() {
     BUFFERS.with(|b| *b.borrow_mut() = (Vec::new(), Vec::new()));
 }
 
-/// Phase 7.
+/// Phase 7. Four parallel passes over a row per firm, each folding the per-industry sums the
+/// next one needs (in fixed chunks, so the sums do not depend on the thread count), then one
+/// parallel pass that books the accounts and tallies the month.
 pub fn product_market(w: &mut World) {
     let n_ind = w.cfg.n_ind;
     // Buffers are kept from month to month: a million rows are not allocated and zeroed anew.
     let (mut rows, mut acc) = BUFFERS.with(|b| std::mem::take(&mut *b.borrow_mut()));
-    {
-        let wr: &World = w;
-        wr.firms.live.par_iter().map(|&f| row(wr, f as usize)).collect_into_vec(&mut rows);
-    }
     // Replicator: shares move with competitiveness relative to the share-weighted mean.
-    let se = by_industry(&rows, n_ind, |r| r.share * r.e);
-    let sf = by_industry(&rows, n_ind, |r| r.share);
+    let parts = {
+        let wr: &World = w;
+        par::fill_fold(&wr.firms.live, &mut rows, || IndustrySums::<2>::new(n_ind), |_, f, s| {
+            let r = row(wr, f);
+            s.add(r.k as usize, [r.share * r.e, r.share]);
+            r
+        })
+    };
+    let s = IndustrySums::combine(n_ind, &parts);
+    let (se, sf) = (s.get(0), s.get(1));
     let mean_e: Vec<f64> = (0..n_ind).map(|k| if sf[k] > 0.0 { se[k] / sf[k] } else { 0.0 }).collect();
     let chi = w.cfg.s.market.replicator_chi;
-    rows.par_iter_mut().for_each(|r| r.share = (r.share * (1.0 + chi * (r.e - mean_e[r.k]))).max(0.0) * r.shock.exp());
-    let total = by_industry(&rows, n_ind, |r| r.share);
+    let total = par::for_each_sum::<_, 1>(&mut rows, n_ind, |r, s| {
+        let k = r.k as usize;
+        r.share = (r.share * (1.0 + chi * (r.e - mean_e[k]))).max(0.0) * r.shock.exp();
+        s.add(k, [r.share]);
+    })
+    .get(0);
     // Sales capped by capacity; unserved demand goes to firms with spare capacity.
     let demand = &w.ind.demand;
-    rows.par_iter_mut().for_each(|r| {
-        let want = if total[r.k] > 0.0 { r.share / total[r.k] * demand[r.k] } else { 0.0 };
+    let s = par::for_each_sum::<_, 2>(&mut rows, n_ind, |r, s| {
+        let k = r.k as usize;
+        let want = if total[k] > 0.0 { r.share / total[k] * demand[k] } else { 0.0 };
         r.sales = want.min(r.cap);
         r.demand = want;
         r.share = want - r.sales; // now: unserved demand of this firm
         r.cap -= r.sales;
+        s.add(k, [r.share, r.cap]);
     });
-    let unserved = by_industry(&rows, n_ind, |r| r.share);
-    let spare = by_industry(&rows, n_ind, |r| r.cap);
-    rows.par_iter_mut().for_each(|r| {
-        if unserved[r.k] > 0.0 && spare[r.k] > 0.0 {
-            r.sales += unserved[r.k].min(spare[r.k]) * r.cap / spare[r.k];
-        }
-    });
-    let sold = by_industry(&rows, n_ind, |r| r.sales);
-    {
+    let (unserved, spare) = (s.get(0), s.get(1));
+    // The spill-over of unserved demand, then each firm's accounts.
+    acc.clear();
+    acc.resize(rows.len(), Account::default());
+    let sold = {
         let wr: &World = w;
         let ctx = AccountCtx::new(wr);
-        wr.firms
-            .live
-            .par_iter()
-            .zip(rows.par_iter())
-            .map(|(&f, r)| account(wr, &ctx, f as usize, r))
-            .collect_into_vec(&mut acc);
-    }
-    apply_accounts(w, &rows, &acc, &sold);
+        let parts: Vec<IndustrySums<1>> = rows
+            .par_chunks_mut(par::CHUNK)
+            .zip(acc.par_chunks_mut(par::CHUNK))
+            .map(|(rc, ac)| {
+                let mut s = IndustrySums::<1>::new(n_ind);
+                for (r, a) in rc.iter_mut().zip(ac) {
+                    let k = r.k as usize;
+                    if unserved[k] > 0.0 && spare[k] > 0.0 {
+                        r.sales += unserved[k].min(spare[k]) * r.cap / spare[k];
+                    }
+                    s.add(k, [r.sales]);
+                    *a = account(wr, &ctx, r.f as usize, r);
+                }
+                s
+            })
+            .collect();
+        IndustrySums::combine(n_ind, &parts).get(0)
+    };
+    book_and_tally(w, Some((&rows, &acc, &sold)));
     BUFFERS.with(|b| *b.borrow_mut() = (rows, acc));
-    tally(w);
 }
 
 /// Parameters of the accounts, read once a month.
@@ -181,7 +195,7 @@ struct Account {
 /// the firm plans employment for expected sales at its productivity (or what a round pays for).
 fn account(w: &World, c: &AccountCtx, f: usize, r: &Row) -> Account {
     let fm = &w.firms;
-    let k = r.k;
+    let k = r.k as usize;
     let rev = r.sales;
     let n = f64::from(fm.employees[f]);
     let inputs = (1.0 - w.cfg.ind.va_share[k]) * rev;
@@ -233,60 +247,256 @@ fn account(w: &World, c: &AccountCtx, f: usize, r: &Row) -> Account {
     }
 }
 
-/// Writes the month's sales and accounts in firm-id order and books the flows to the sectors.
-fn apply_accounts(w: &mut World, rows: &[Row], acc: &[Account], sold: &[f64]) {
-    let (mut outside, mut households, mut bank, mut gov, mut acquirers) =
-        (Neumaier::default(), Neumaier::default(), Neumaier::default(), Neumaier::default(), Neumaier::default());
-    let live = std::mem::take(&mut w.firms.live);
-    let mm = &mut w.m;
-    let fm = &mut w.firms;
-    for (j, &f) in live.iter().enumerate() {
-        let fi = f as usize;
-        let (r, a) = (&rows[j], &acc[j]);
-        let rev = r.sales;
-        fm.share[fi] = if sold[r.k] > 0.0 { rev / sold[r.k] } else { 0.0 };
-        fm.revenue_prev[fi] = fm.revenue[fi];
-        fm.revenue[fi] = rev;
-        fm.cash[fi] += rev - a.inputs - a.wages - a.rent - a.interest - a.principal - a.vat - a.tax - a.payout;
-        fm.debt[fi] -= a.principal;
-        if fm.debt[fi] <= 1e-12 {
-            fm.debt[fi] = 0.0;
-            fm.debt_step[fi] = 0.0;
+/// The firm columns the booking and tally pass writes, taken out of the world for the pass so
+/// that it can read everything else through a shared borrow.
+macro_rules! written {
+    ($($c:ident: $t:ty),* $(,)?) => {
+        #[derive(Default)]
+        struct Written {
+            $($c: Vec<$t>,)*
         }
-        fm.profit[fi] = a.profit;
-        fm.rev_ytd[fi] += rev;
-        fm.desired[fi] = a.desired;
-        outside.add(a.inputs + a.rent - rev);
-        households.add(a.wages);
-        bank.add(a.interest + a.principal);
-        gov.add(a.vat + a.tax);
-        if fm.stage[fi] == stage::ACQUIRED {
-            acquirers.add(a.payout);
-        } else {
-            households.add(a.payout);
+        /// Views of the taken columns that a parallel pass writes firm by firm.
+        struct Cols<'a> {
+            $($c: par::Col<'a, $t>,)*
         }
-        mm.taxes += a.vat + a.tax;
-        mm.vat += a.vat;
-        mm.wages += a.wages;
-        mm.revenue += rev;
-        mm.value_added += rev - a.inputs;
-        mm.rd += fm.rd[fi];
-        if a.support_claim > 0.0 {
-            let future = w.cfg.ind.class[r.k].is_future();
-            w.claims[Instrument::ManufacturingSupport as usize].items.push((f, a.support_claim, future));
+        impl Written {
+            fn take(fm: &mut Firms) -> Written {
+                Written { $($c: std::mem::take(&mut fm.$c)),* }
+            }
+            fn put(self, fm: &mut Firms) {
+                $(fm.$c = self.$c;)*
+            }
+            fn cols(&mut self) -> Cols<'_> {
+                Cols { $($c: par::Col::new(&mut self.$c)),* }
+            }
         }
-    }
-    w.firms.live = live;
-    w.sectors.outside += outside.sum();
-    w.sectors.households += households.sum();
-    w.sectors.bank += bank.sum();
-    w.sectors.government += gov.sum();
-    w.sectors.acquirers += acquirers.sum();
+    };
 }
 
-/// Valuations, frontier status, breakthroughs and the month's aggregates by industry.
+written!(
+    share: f64,
+    revenue_prev: f64,
+    revenue: f64,
+    cash: f64,
+    debt: f64,
+    debt_step: f64,
+    profit: f64,
+    rev_ytd: f64,
+    desired: f32,
+    valuation: f64,
+    flags: u8,
+    frontier_month: i32,
+);
+
+/// One chunk's share of the month's bookings and tallies (combined in chunk order).
+struct Part {
+    outside: Neumaier,
+    households: Neumaier,
+    bank: Neumaier,
+    gov: Neumaier,
+    acquirers: Neumaier,
+    taxes: f64,
+    vat: f64,
+    wages: f64,
+    revenue: f64,
+    value_added: f64,
+    rd: f64,
+    support: Vec<(u32, f64, bool)>,
+    firms: Vec<u64>,
+    employment: Vec<u64>,
+    frontier: Vec<u64>,
+    unicorns: Vec<u64>,
+    high_tech: Vec<u64>,
+    ind_revenue: Vec<f64>,
+    ind_value_added: Vec<f64>,
+    ind_rd: Vec<f64>,
+    ind_compute: Vec<f64>,
+    sum_ln_a: Vec<f64>,
+    best: Vec<f64>,
+    tier_counts: [u64; 5],
+    listed: u64,
+    acquired: u64,
+    vc_backed: u64,
+    pilots_active: u64,
+    compute_eligible: f64,
+    cash: Neumaier,
+    debt: f64,
+    breakthroughs: Vec<u32>,
+}
+
+impl Part {
+    fn new(n: usize) -> Part {
+        Part {
+            outside: Neumaier::default(),
+            households: Neumaier::default(),
+            bank: Neumaier::default(),
+            gov: Neumaier::default(),
+            acquirers: Neumaier::default(),
+            taxes: 0.0,
+            vat: 0.0,
+            wages: 0.0,
+            revenue: 0.0,
+            value_added: 0.0,
+            rd: 0.0,
+            support: Vec::new(),
+            firms: vec![0; n],
+            employment: vec![0; n],
+            frontier: vec![0; n],
+            unicorns: vec![0; n],
+            high_tech: vec![0; n],
+            ind_revenue: vec![0.0; n],
+            ind_value_added: vec![0.0; n],
+            ind_rd: vec![0.0; n],
+            ind_compute: vec![0.0; n],
+            sum_ln_a: vec![0.0; n],
+            best: vec![f64::NEG_INFINITY; n],
+            tier_counts: [0; 5],
+            listed: 0,
+            acquired: 0,
+            vc_backed: 0,
+            pilots_active: 0,
+            compute_eligible: 0.0,
+            cash: Neumaier::default(),
+            debt: 0.0,
+            breakthroughs: Vec::new(),
+        }
+    }
+}
+
+/// Books firm `f`'s sales and accounts: revenue, cash, debt, profit, next month's desired
+/// employment, and the flows to the outside sectors.
+fn book(w: &World, c: &Cols, f: usize, r: &Row, a: &Account, sold: &[f64], p: &mut Part) {
+    let k = r.k as usize;
+    let rev = r.sales;
+    c.share.set(f, if sold[k] > 0.0 { rev / sold[k] } else { 0.0 });
+    c.revenue_prev.set(f, c.revenue.get(f));
+    c.revenue.set(f, rev);
+    c.cash.set(f, c.cash.get(f) + rev - a.inputs - a.wages - a.rent - a.interest - a.principal - a.vat - a.tax - a.payout);
+    let debt = c.debt.get(f) - a.principal;
+    if debt <= 1e-12 {
+        c.debt.set(f, 0.0);
+        c.debt_step.set(f, 0.0);
+    } else {
+        c.debt.set(f, debt);
+    }
+    c.profit.set(f, a.profit);
+    c.rev_ytd.set(f, c.rev_ytd.get(f) + rev);
+    c.desired.set(f, a.desired);
+    p.outside.add(a.inputs + a.rent - rev);
+    p.households.add(a.wages);
+    p.bank.add(a.interest + a.principal);
+    p.gov.add(a.vat + a.tax);
+    if w.firms.stage[f] == stage::ACQUIRED {
+        p.acquirers.add(a.payout);
+    } else {
+        p.households.add(a.payout);
+    }
+    p.taxes += a.vat + a.tax;
+    p.vat += a.vat;
+    p.wages += a.wages;
+    p.revenue += rev;
+    p.value_added += rev - a.inputs;
+    p.rd += w.firms.rd[f];
+    if a.support_claim > 0.0 {
+        p.support.push((f as u32, a.support_claim, w.cfg.ind.class[k].is_future()));
+    }
+}
+
+/// Firm `f`'s valuation (the last round's post-money while recent, else a revenue multiple),
+/// frontier status, and its part of the month's aggregates by industry.
+fn tally_firm(w: &World, c: &Cols, unicorn_age: i32, f: usize, p: &mut Part) {
+    let fm = &w.firms;
+    let tiers = &w.cfg.s.tiers;
+    let k = fm.industry[f] as usize;
+    let st = fm.stage[f];
+    let revenue = c.revenue.get(f);
+    let mut valuation = c.valuation.get(f);
+    if st != stage::BOOTSTRAPPED {
+        let by_rev = w.cfg.ind.revenue_multiple[k] * 12.0 * revenue;
+        let recent = w.month - fm.last_round[f] < 24;
+        valuation = if recent { valuation.max(by_rev) } else { by_rev.max(0.5 * valuation) };
+        c.valuation.set(f, valuation);
+    }
+    let is_unicorn = st != stage::BOOTSTRAPPED
+        && st != stage::LISTED
+        && st != stage::ACQUIRED
+        && valuation >= tiers.unicorn_min_valuation_m
+        && fm.age(f, w.month) < unicorn_age;
+    let mut flags = c.flags.get(f);
+    if w.cfg.ind.class[k].is_future() && fm.ln_a[f] >= w.ind.frontier[k] {
+        flags |= fflag::FRONTIER;
+        p.frontier[k] += 1;
+        if flags & fflag::EVER_FRONTIER == 0 {
+            flags |= fflag::EVER_FRONTIER;
+            c.frontier_month.set(f, w.month);
+            p.breakthroughs.push(f as u32);
+        }
+    } else {
+        flags &= !fflag::FRONTIER;
+    }
+    c.flags.set(f, flags);
+    let tiers = fm.tiers[f];
+    p.firms[k] += 1;
+    p.employment[k] += u64::from(fm.employees[f]);
+    p.ind_revenue[k] += revenue;
+    p.ind_value_added[k] += revenue * w.cfg.ind.va_share[k];
+    p.ind_rd[k] += fm.rd[f];
+    p.ind_compute[k] += fm.compute_used[f];
+    if w.cfg.voucher_elig.admits(k, tiers) {
+        p.compute_eligible += fm.compute_used[f];
+    }
+    p.sum_ln_a[k] += fm.ln_a[f];
+    if is_unicorn {
+        p.unicorns[k] += 1;
+    }
+    if tiers & tier::HIGH_TECH != 0 {
+        p.high_tech[k] += 1;
+    }
+    for (i, (bit, _)) in tier::NAMES.iter().enumerate() {
+        if tiers & bit != 0 {
+            p.tier_counts[i] += 1;
+        }
+    }
+    match st {
+        stage::LISTED => p.listed += 1,
+        stage::ACQUIRED => p.acquired += 1,
+        _ => {}
+    }
+    if flags & fflag::VC_BACKED != 0 {
+        p.vc_backed += 1;
+    }
+    if fm.contract_until[f] > w.month {
+        p.pilots_active += 1;
+    }
+    p.cash.add(c.cash.get(f));
+    p.debt += c.debt.get(f);
+    p.best[k] = p.best[k].max(fm.ln_a[f]);
+}
+
+/// Valuations, frontier status, breakthroughs and the month's aggregates by industry (when the
+/// city is built; every month the market's last pass does this).
 pub fn tally(w: &mut World) {
+    book_and_tally(w, None);
+}
+
+/// One parallel pass over the live firms: books the month's accounts (when the market ran)
+/// and tallies; then combines the chunks' parts in order, writes the tally, pays the sectors,
+/// and records breakthroughs and support claims in firm-id order.
+fn book_and_tally(w: &mut World, market: Option<(&[Row], &[Account], &[f64])>) {
     let n_ind = w.cfg.n_ind;
+    let unicorn_age = (w.cfg.s.tiers.unicorn_max_age_years * 12.0) as i32;
+    let mut written = Written::take(&mut w.firms);
+    let parts = {
+        let cols = written.cols();
+        let wr: &World = w;
+        par::fold_live(&wr.firms.live, || Part::new(n_ind), |j, f, p| {
+            if let Some((rows, acc, sold)) = market {
+                book(wr, &cols, f, &rows[j], &acc[j], sold, p);
+            }
+            tally_firm(wr, &cols, unicorn_age, f, p);
+        })
+    };
+    written.put(&mut w.firms);
     let t = &mut w.tally;
     for v in [&mut t.firms, &mut t.employment, &mut t.frontier, &mut t.unicorns, &mut t.high_tech] {
         v.clear();
@@ -297,91 +507,46 @@ pub fn tally(w: &mut World) {
         v.resize(n_ind, 0.0);
     }
     t.tier_counts = [0; 5];
-    t.listed = 0;
-    t.acquired = 0;
-    t.vc_backed = 0;
-    t.pilots_active = 0;
+    (t.listed, t.acquired, t.vc_backed, t.pilots_active) = (0, 0, 0, 0);
     t.compute_eligible = 0.0;
-    let mut cash = Neumaier::default();
-    let mut debt = 0.0;
-    let tiers = w.cfg.s.tiers.clone();
-    let unicorn_age = (tiers.unicorn_max_age_years * 12.0) as i32;
+    let (mut cash, mut debt) = (Neumaier::default(), 0.0);
     let mut best = vec![f64::NEG_INFINITY; n_ind];
-    let live = std::mem::take(&mut w.firms.live);
-    for &f in &live {
-        let fi = f as usize;
-        let fm = &mut w.firms;
-        let k = fm.industry[fi] as usize;
-        let st = fm.stage[fi];
-        // Valuation: the last round's post-money while recent, else a revenue multiple.
-        if st != stage::BOOTSTRAPPED {
-            let by_rev = w.cfg.ind.revenue_multiple[k] * 12.0 * fm.revenue[fi];
-            let recent = w.month - fm.last_round[fi] < 24;
-            fm.valuation[fi] = if recent { fm.valuation[fi].max(by_rev) } else { by_rev.max(0.5 * fm.valuation[fi]) };
+    let mut sectors = [Neumaier::default(); 5];
+    for p in &parts {
+        for k in 0..n_ind {
+            t.firms[k] += p.firms[k];
+            t.employment[k] += p.employment[k];
+            t.frontier[k] += p.frontier[k];
+            t.unicorns[k] += p.unicorns[k];
+            t.high_tech[k] += p.high_tech[k];
+            t.revenue[k] += p.ind_revenue[k];
+            t.value_added[k] += p.ind_value_added[k];
+            t.rd[k] += p.ind_rd[k];
+            t.compute[k] += p.ind_compute[k];
+            t.mean_ln_a[k] += p.sum_ln_a[k];
+            best[k] = best[k].max(p.best[k]);
         }
-        let is_unicorn = st != stage::BOOTSTRAPPED
-            && st != stage::LISTED
-            && st != stage::ACQUIRED
-            && fm.valuation[fi] >= tiers.unicorn_min_valuation_m
-            && fm.age(fi, w.month) < unicorn_age;
-        if w.cfg.ind.class[k].is_future() && fm.ln_a[fi] >= w.ind.frontier[k] {
-            fm.flags[fi] |= fflag::FRONTIER;
-            t.frontier[k] += 1;
-            if fm.flags[fi] & fflag::EVER_FRONTIER == 0 {
-                fm.flags[fi] |= fflag::EVER_FRONTIER;
-                fm.frontier_month[fi] = w.month;
-                w.m.new_frontier += 1;
-                let h = crate::state::how::NAMES[fm.how[fi] as usize];
-                w.events.push(
-                    Kind::Breakthrough,
-                    f,
-                    Some(fm.founder[fi]).filter(|&p| p != NONE),
-                    None,
-                    k as u16,
-                    0.0,
-                    h,
-                );
-            }
-        } else {
-            fm.flags[fi] &= !fflag::FRONTIER;
+        for i in 0..5 {
+            t.tier_counts[i] += p.tier_counts[i];
         }
-        t.firms[k] += 1;
-        t.employment[k] += u64::from(fm.employees[fi]);
-        t.revenue[k] += fm.revenue[fi];
-        t.value_added[k] += fm.revenue[fi] * w.cfg.ind.va_share[k];
-        t.rd[k] += fm.rd[fi];
-        t.compute[k] += fm.compute_used[fi];
-        if w.cfg.voucher_elig.admits(k, fm.tiers[fi]) {
-            t.compute_eligible += fm.compute_used[fi];
+        t.listed += p.listed;
+        t.acquired += p.acquired;
+        t.vc_backed += p.vc_backed;
+        t.pilots_active += p.pilots_active;
+        t.compute_eligible += p.compute_eligible;
+        cash.merge(&p.cash);
+        debt += p.debt;
+        for (s, x) in sectors.iter_mut().zip([&p.outside, &p.households, &p.bank, &p.gov, &p.acquirers]) {
+            s.merge(x);
         }
-        t.mean_ln_a[k] += fm.ln_a[fi];
-        if is_unicorn {
-            t.unicorns[k] += 1;
-        }
-        if fm.tiers[fi] & tier::HIGH_TECH != 0 {
-            t.high_tech[k] += 1;
-        }
-        for (i, (bit, _)) in tier::NAMES.iter().enumerate() {
-            if fm.tiers[fi] & bit != 0 {
-                t.tier_counts[i] += 1;
-            }
-        }
-        match st {
-            stage::LISTED => t.listed += 1,
-            stage::ACQUIRED => t.acquired += 1,
-            _ => {}
-        }
-        if fm.flags[fi] & fflag::VC_BACKED != 0 {
-            t.vc_backed += 1;
-        }
-        if fm.contract_until[fi] > w.month {
-            t.pilots_active += 1;
-        }
-        cash.add(fm.cash[fi]);
-        debt += fm.debt[fi];
-        best[k] = best[k].max(fm.ln_a[fi]);
+        let mm = &mut w.m;
+        mm.taxes += p.taxes;
+        mm.vat += p.vat;
+        mm.wages += p.wages;
+        mm.revenue += p.revenue;
+        mm.value_added += p.value_added;
+        mm.rd += p.rd;
     }
-    w.firms.live = live;
     for k in 0..n_ind {
         if t.firms[k] > 0 {
             t.mean_ln_a[k] /= t.firms[k] as f64;
@@ -393,4 +558,22 @@ pub fn tally(w: &mut World) {
     t.cash = cash.sum();
     t.debt = debt;
     w.ind.best_ln_a = best;
+    if market.is_some() {
+        w.sectors.outside += sectors[0].sum();
+        w.sectors.households += sectors[1].sum();
+        w.sectors.bank += sectors[2].sum();
+        w.sectors.government += sectors[3].sum();
+        w.sectors.acquirers += sectors[4].sum();
+    }
+    for p in parts {
+        w.claims[Instrument::ManufacturingSupport as usize].items.extend_from_slice(&p.support);
+        for f in p.breakthroughs {
+            let fi = f as usize;
+            let fm = &w.firms;
+            w.m.new_frontier += 1;
+            let h = crate::state::how::NAMES[fm.how[fi] as usize];
+            let (founder, k) = (Some(fm.founder[fi]).filter(|&p| p != NONE), fm.industry[fi]);
+            w.events.push(Kind::Breakthrough, f, founder, None, k, 0.0, h);
+        }
+    }
 }
