@@ -7,12 +7,12 @@
 //! probability (1 - exp(-zeta_im RD_eff)) exp(-gap / g0) and closes part of the gap to the
 //! industry's best. RD_eff is researcher-months x skill x compute factor x knowledge x platform.
 
-use rayon::prelude::*;
 
 use crate::config::{Instrument, stage};
 use crate::phases::compute;
 use crate::rng::{Draw, Phase, stream, uniform_at};
 use crate::state::*;
+use crate::par;
 use crate::world::{Neumaier, World};
 
 /// What one firm decides and draws this month (computed in parallel, applied in id order).
@@ -95,7 +95,7 @@ fn voucher_class(w: &World, rate: f64) -> usize {
     }
 }
 
-fn outcome(w: &World, f: usize, pl: &RdPlan, c: &Ctx) -> Outcome {
+fn outcome(w: &World, f: usize, pl: &RdPlan, c: &Ctx, ln_a: f64, how: u8) -> Outcome {
     let k = w.firms.industry[f] as usize;
     let q = if pl.gross > 0.0 { pl.gross / c.price * c.ration } else { 0.0 };
     let bill = q * c.price;
@@ -118,111 +118,175 @@ fn outcome(w: &World, f: usize, pl: &RdPlan, c: &Ctx) -> Outcome {
     };
     let pf = if pl.access { c.platform } else { 1.0 };
     let eff = outlay / c.wage[k] * skill * cf * c.knowledge[k] * pf / w.cfg.ind.difficulty[k];
-    let d = draw(w, f, eff);
+    let d = draw(w, f, eff, ln_a, how);
     Outcome { bill, other, used: q, ln_a: d.ln_a, how: d.how }
 }
 
 thread_local! {
-    /// The phase's per-firm plans and outcomes, reused by the thread that runs the phase.
-    static BUFFERS: std::cell::RefCell<(Vec<RdPlan>, Vec<Outcome>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+    /// The phase's per-firm plans, reused by the thread that runs the phase.
+    static BUFFERS: std::cell::RefCell<Vec<RdPlan>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Frees the reused buffers (at the end of a run, before the end-of-run tables are built).
 pub fn release_buffers() {
-    BUFFERS.with(|b| *b.borrow_mut() = (Vec::new(), Vec::new()));
+    BUFFERS.with(|b| *b.borrow_mut() = Vec::new());
 }
 
-/// Phase 5.
+/// The firm columns the outcome pass writes, taken out of the world for the pass.
+struct Written {
+    cash: Vec<f64>,
+    rd: Vec<f64>,
+    rd_ytd: Vec<f64>,
+    compute_bill: Vec<f64>,
+    compute_used: Vec<f64>,
+    compute_budget: Vec<f64>,
+    ln_a: Vec<f64>,
+    how: Vec<u8>,
+}
+
+/// One chunk's part of the month's R&D flows (combined in chunk order).
+struct Part {
+    to_compute: Neumaier,
+    to_households: Neumaier,
+    used: f64,
+    served: u64,
+    rd_by_ind: Vec<f64>,
+    vouchers: Vec<(u32, f64, bool)>,
+    grants: Vec<(u32, f64, bool)>,
+}
+
+/// Phase 5: a parallel pass plans every firm's R&D (and sums the compute wanted), the compute
+/// market clears, and a second parallel pass draws innovation and imitation and books the
+/// outlays; claims and flows are combined in firm-id order.
 pub fn rd_and_compute(w: &mut World) {
     // Buffers are kept from month to month: a million rows are not allocated and zeroed anew.
-    let (mut plans, mut out) = BUFFERS.with(|b| std::mem::take(&mut *b.borrow_mut()));
-    {
+    let mut plans = BUFFERS.with(|b| std::mem::take(&mut *b.borrow_mut()));
+    let spend = {
         let wr: &World = w;
-        wr.firms.live.par_iter().map(|&f| plan(wr, f as usize)).collect_into_vec(&mut plans);
-    }
+        let parts = par::fill_fold(&wr.firms.live, &mut plans, Neumaier::default, |_, f, s| {
+            let p = plan(wr, f);
+            s.add(p.gross);
+            p
+        });
+        let mut spend = Neumaier::default();
+        for p in &parts {
+            spend.merge(p);
+        }
+        spend.sum()
+    };
     // Compute market.
     let c = w.cfg.s.compute.clone();
-    let mut spend = Neumaier::default();
-    for p in &plans {
-        spend.add(p.gross);
-    }
     let firm_capacity = w.compute.capacity * (1.0 - c.outside_use_share);
-    let clr = compute::clear(
-        spend.sum(),
-        firm_capacity,
-        c.price_base_m_per_eflops_month,
-        c.price_steepness,
-        c.utilisation_max,
-    );
+    let clr = compute::clear(spend, firm_capacity, c.price_base_m_per_eflops_month, c.price_steepness, c.utilisation_max);
     w.compute.price = clr.price;
     w.compute.utilisation = clr.utilisation;
     w.compute.rationed = clr.ration < 1.0;
     let ctx = context(w, &clr, c.price_base_m_per_eflops_month);
-    {
+    let n_ind = w.cfg.n_ind;
+    let fm = &mut w.firms;
+    let mut wr_cols = Written {
+        cash: std::mem::take(&mut fm.cash),
+        rd: std::mem::take(&mut fm.rd),
+        rd_ytd: std::mem::take(&mut fm.rd_ytd),
+        compute_bill: std::mem::take(&mut fm.compute_bill),
+        compute_used: std::mem::take(&mut fm.compute_used),
+        compute_budget: std::mem::take(&mut fm.compute_budget),
+        ln_a: std::mem::take(&mut fm.ln_a),
+        how: std::mem::take(&mut fm.how),
+    };
+    let parts = {
+        let wc = &mut wr_cols;
+        let (cash, rd, rd_ytd) = (par::Col::new(&mut wc.cash), par::Col::new(&mut wc.rd), par::Col::new(&mut wc.rd_ytd));
+        let (bill, used, budget) = (
+            par::Col::new(&mut wc.compute_bill),
+            par::Col::new(&mut wc.compute_used),
+            par::Col::new(&mut wc.compute_budget),
+        );
+        let (ln_a, how) = (par::Col::new(&mut wc.ln_a), par::Col::new(&mut wc.how));
         let wr: &World = w;
-        wr.firms
-            .live
-            .par_iter()
-            .zip(plans.par_iter())
-            .map(|(&f, pl)| outcome(wr, f as usize, pl, &ctx))
-            .collect_into_vec(&mut out);
-    }
-    // Apply in id order: cash flows, claims, technology.
-    let grants_on = w.cfg.on(Instrument::RdGrants);
-    let g = w.cfg.s.policy.rd_grants.clone();
-    let v = w.cfg.s.policy.compute_vouchers.clone();
-    let fee = w.cfg.s.policy.platform_openness.fee_m_per_startup_month;
-    let openness_paid = w.cfg.on(Instrument::PlatformOpenness);
-    let mut used = 0.0;
+        let grants_on = wr.cfg.on(Instrument::RdGrants);
+        let g = &wr.cfg.s.policy.rd_grants;
+        let v = &wr.cfg.s.policy.compute_vouchers;
+        let init = || Part {
+            to_compute: Neumaier::default(),
+            to_households: Neumaier::default(),
+            used: 0.0,
+            served: 0,
+            rd_by_ind: vec![0.0; n_ind],
+            vouchers: Vec::new(),
+            grants: Vec::new(),
+        };
+        par::fold_live(&wr.firms.live, init, |j, f, p| {
+            let pl = &plans[j];
+            let k = wr.firms.industry[f] as usize;
+            let o = outcome(wr, f, pl, &ctx, ln_a.get(f), how.get(f));
+            let outlay = o.bill + o.other;
+            cash.set(f, cash.get(f) - outlay);
+            rd.set(f, outlay);
+            rd_ytd.set(f, rd_ytd.get(f) + outlay);
+            bill.set(f, o.bill);
+            used.set(f, o.used);
+            budget.set(f, pl.compute_budget);
+            ln_a.set(f, o.ln_a);
+            how.set(f, o.how);
+            p.to_compute.add(o.bill);
+            p.to_households.add(o.other);
+            p.used += o.used;
+            p.rd_by_ind[k] += outlay;
+            let future = wr.cfg.ind.class[k].is_future();
+            let tiers = wr.firms.tiers[f];
+            if pl.voucher_rate > 0.0 && o.bill > 0.0 {
+                let claim = (pl.voucher_rate * o.bill).min((v.cap_m_per_firm_year - wr.firms.voucher_ytd[f]).max(0.0));
+                if claim > 0.0 {
+                    p.vouchers.push((f as u32, claim, future));
+                }
+            }
+            if grants_on && outlay > 0.0 && wr.cfg.grant_elig.admits(k, tiers) {
+                let claim = (g.rate * outlay).min((g.cap_m_per_firm_year - wr.firms.grant_ytd[f]).max(0.0));
+                if claim > 0.0 {
+                    p.grants.push((f as u32, claim, future));
+                }
+            }
+            if pl.access {
+                p.served += 1;
+            }
+        })
+    };
+    let fm = &mut w.firms;
+    fm.cash = wr_cols.cash;
+    fm.rd = wr_cols.rd;
+    fm.rd_ytd = wr_cols.rd_ytd;
+    fm.compute_bill = wr_cols.compute_bill;
+    fm.compute_used = wr_cols.compute_used;
+    fm.compute_budget = wr_cols.compute_budget;
+    fm.ln_a = wr_cols.ln_a;
+    fm.how = wr_cols.how;
+    // Combine the chunks in order.
     let (mut to_compute, mut to_households) = (Neumaier::default(), Neumaier::default());
-    let mut served = 0u64;
-    let mut rd_by_ind = vec![0.0; w.cfg.n_ind];
-    let live = std::mem::take(&mut w.firms.live);
-    for (j, (pl, o)) in plans.iter().zip(&out).enumerate() {
-        let f = live[j] as usize;
-        let k = w.firms.industry[f] as usize;
-        let outlay = o.bill + o.other;
-        let fm = &mut w.firms;
-        fm.cash[f] -= outlay;
-        fm.rd[f] = outlay;
-        fm.rd_ytd[f] += outlay;
-        fm.compute_bill[f] = o.bill;
-        fm.compute_used[f] = o.used;
-        fm.compute_budget[f] = pl.compute_budget;
-        fm.ln_a[f] = o.ln_a;
-        fm.how[f] = o.how;
-        to_compute.add(o.bill);
-        to_households.add(o.other);
-        used += o.used;
-        rd_by_ind[k] += outlay;
-        let future = w.cfg.ind.class[k].is_future();
-        if pl.voucher_rate > 0.0 && o.bill > 0.0 {
-            let claim = (pl.voucher_rate * o.bill).min((v.cap_m_per_firm_year - fm.voucher_ytd[f]).max(0.0));
-            if claim > 0.0 {
-                w.claims[Instrument::ComputeVouchers as usize].items.push((f as u32, claim, future));
-            }
+    let (mut used, mut served) = (0.0, 0u64);
+    let mut rd_by_ind = vec![0.0; n_ind];
+    for p in &parts {
+        to_compute.merge(&p.to_compute);
+        to_households.merge(&p.to_households);
+        used += p.used;
+        served += p.served;
+        for (a, b) in rd_by_ind.iter_mut().zip(&p.rd_by_ind) {
+            *a += b;
         }
-        if grants_on && outlay > 0.0 && w.cfg.grant_elig.admits(k, fm.tiers[f]) {
-            let claim = (g.rate * outlay).min((g.cap_m_per_firm_year - fm.grant_ytd[f]).max(0.0));
-            if claim > 0.0 {
-                w.claims[Instrument::RdGrants as usize].items.push((f as u32, claim, future));
-            }
-        }
-        if pl.access {
-            served += 1;
-        }
+        w.claims[Instrument::ComputeVouchers as usize].items.extend_from_slice(&p.vouchers);
+        w.claims[Instrument::RdGrants as usize].items.extend_from_slice(&p.grants);
     }
-    w.firms.live = live;
     w.sectors.compute_providers += to_compute.sum();
     w.sectors.households += to_households.sum();
     w.compute.used_firms = used;
     w.ind.rd_total = rd_by_ind;
-    if openness_paid && served > 0 && fee > 0.0 {
+    let fee = w.cfg.s.policy.platform_openness.fee_m_per_startup_month;
+    if w.cfg.on(Instrument::PlatformOpenness) && served > 0 && fee > 0.0 {
         let platform =
             w.firms.live.iter().copied().find(|&f| w.firms.flags[f as usize] & fflag::PLATFORM != 0).unwrap_or(NONE);
         w.claims[Instrument::PlatformOpenness as usize].items.push((platform, served as f64 * fee, false));
     }
-    BUFFERS.with(|b| *b.borrow_mut() = (plans, out));
+    BUFFERS.with(|b| *b.borrow_mut() = plans);
 }
 
 /// Industry-level factors of effective R&D this month.
@@ -260,11 +324,11 @@ struct Draws {
     how: u8,
 }
 
-fn draw(w: &World, f: usize, eff: f64) -> Draws {
+fn draw(w: &World, f: usize, eff: f64, ln_a0: f64, how0: u8) -> Draws {
     let inn = &w.cfg.s.innovation;
     let k = w.firms.industry[f] as usize;
-    let mut ln_a = w.firms.ln_a[f];
-    let mut how = w.firms.how[f];
+    let mut ln_a = ln_a0;
+    let mut how = how0;
     if eff <= 0.0 {
         return Draws { ln_a, how };
     }
@@ -292,7 +356,7 @@ fn draw(w: &World, f: usize, eff: f64) -> Draws {
                 how = crate::state::how::INNOVATION;
             }
         } else if how == crate::state::how::RADICAL {
-            how = w.firms.how[f];
+            how = how0;
         }
     }
     let gap = w.ind.best_ln_a[k] - ln_a;
