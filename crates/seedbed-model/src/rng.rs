@@ -52,7 +52,20 @@ fn mix(mut z: u64) -> u64 {
 #[inline]
 pub fn stream(seed: u64, phase: Phase, month: u32, id: u64) -> Stream {
     let k = mix(mix(mix(seed ^ (phase as u64).wrapping_mul(0xA076_1D64_78BD_642F)) ^ u64::from(month)) ^ id);
-    Stream::seed_from_u64(k)
+    seeded(k)
+}
+
+/// `Stream::seed_from_u64(k)` without going through a byte-filling generator: the state is the
+/// first four outputs of SplitMix64 seeded with `k`, exactly as `seed_from_u64` makes it.
+#[inline]
+fn seeded(k: u64) -> Stream {
+    const G: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut seed = [0u8; 32];
+    for i in 0..4u64 {
+        let word = mix(k.wrapping_add(i.wrapping_mul(G)));
+        seed[8 * i as usize..8 * i as usize + 8].copy_from_slice(&word.to_le_bytes());
+    }
+    Stream::from_seed(seed)
 }
 
 /// One uniform in [0, 1) for (seed, phase, month, id), without building a stream: the
@@ -188,6 +201,17 @@ mod tests {
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_ne!(a, d);
+    }
+
+    #[test]
+    fn direct_seeding_equals_seed_from_u64() {
+        for k in [0u64, 1, 42, u64::MAX, 0x0123_4567_89AB_CDEF] {
+            let mut a = seeded(k);
+            let mut b = Stream::seed_from_u64(k);
+            for _ in 0..8 {
+                assert_eq!(a.random::<u64>(), b.random::<u64>());
+            }
+        }
     }
 
     #[test]

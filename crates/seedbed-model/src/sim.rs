@@ -52,47 +52,47 @@ impl Simulation {
 
     /// Simulates one month and returns its observation.
     pub fn step(&mut self) -> Observation {
-        let w = &mut self.world;
-        let timing = self.timing;
-        let mut t = std::time::Instant::now();
-        let mut lap = |i: usize, secs: &mut [f64; 12]| {
-            if timing {
-                let now = std::time::Instant::now();
-                secs[i] += (now - t).as_secs_f64();
-                t = now;
+        for i in 0..PHASES.len() - 1 {
+            let t = self.timing.then(std::time::Instant::now);
+            self.run_phase(i);
+            if let Some(t) = t {
+                self.phase_seconds[i] += t.elapsed().as_secs_f64();
             }
-        };
-        let s = &mut self.phase_seconds;
-        phases::calendar::calendar(w);
-        lap(0, s);
-        phases::knowledge::knowledge(w);
-        lap(1, s);
-        phases::labour::labour_market(w);
-        lap(2, s);
-        phases::entrepreneurship::entrepreneurship(w);
-        lap(3, s);
-        phases::rd::rd_and_compute(w);
-        lap(4, s);
-        phases::pilots::pilots(w);
-        lap(5, s);
-        phases::market::product_market(w);
-        lap(6, s);
-        phases::finance::finance(w);
-        lap(7, s);
-        phases::exit::exits(w);
-        lap(8, s);
-        phases::tiers::tiers(w);
-        lap(9, s);
-        phases::government::government(w);
-        lap(10, s);
+        }
+        let t = self.timing.then(std::time::Instant::now);
+        let w = &mut self.world;
         let obs = phases::observe::observe(w);
-        lap(11, s);
         w.month += 1;
         if w.month as u32 >= w.cfg.months {
             phases::market::release_buffers();
             phases::rd::release_buffers();
         }
+        if let Some(t) = t {
+            self.phase_seconds[PHASES.len() - 1] += t.elapsed().as_secs_f64();
+        }
         obs
+    }
+
+    /// Runs phase `i` of the month (index into [`PHASES`]; the last, observation, is run by
+    /// [`Simulation::step`], which also advances the month). For benchmarks of one phase.
+    pub fn run_phase(&mut self, i: usize) {
+        let w = &mut self.world;
+        match i {
+            0 => phases::calendar::calendar(w),
+            1 => phases::knowledge::knowledge(w),
+            2 => phases::labour::labour_market(w),
+            3 => phases::entrepreneurship::entrepreneurship(w),
+            4 => phases::rd::rd_and_compute(w),
+            5 => phases::pilots::pilots(w),
+            6 => phases::market::product_market(w),
+            7 => phases::finance::finance(w),
+            8 => phases::exit::exits(w),
+            9 => phases::tiers::tiers(w),
+            10 => phases::government::government(w),
+            _ => {
+                phases::observe::observe(w);
+            }
+        }
     }
 
     /// Every firm alive now, one row each (for distributions).
