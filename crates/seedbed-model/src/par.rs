@@ -112,6 +112,17 @@ pub fn fold_live<A: Send>(live: &[u32], init: impl Fn() -> A + Sync, body: impl 
         .collect()
 }
 
+/// Scans the live firms in parallel; `body` pushes what it selects from firm `f` into `out`.
+/// Returns everything selected, in live order (as a sequential scan would).
+pub fn select_live<T: Send>(live: &[u32], body: impl Fn(usize, &mut Vec<T>) + Sync) -> Vec<T> {
+    let parts = fold_live(live, Vec::new, |_, f, out| body(f, out));
+    let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for p in parts {
+        all.extend(p);
+    }
+    all
+}
+
 /// A column that a parallel pass writes at distinct indices.
 pub struct Col<'a, T> {
     ptr: *mut T,

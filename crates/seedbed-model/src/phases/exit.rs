@@ -12,37 +12,46 @@ use crate::world::World;
 
 /// Phase 9.
 pub fn exits(w: &mut World) {
-    let ex = w.cfg.s.exit.clone();
-    let mut fail: Vec<(u32, &'static str)> = Vec::new();
-    let mut list: Vec<u32> = Vec::new();
-    let mut sell: Vec<u32> = Vec::new();
+    let ex = &w.cfg.s.exit;
     let month = w.month as u32;
-    for &f in &w.firms.live {
-        let fi = f as usize;
-        if w.firms.cash[fi] < 0.0 {
-            fail.push((f, "insolvent"));
-            continue;
+    /// What happens to a firm this month.
+    enum Fate {
+        Fail(u32, &'static str),
+        List(u32),
+        Sell(u32),
+    }
+    // Who fails, lists or is sold: a parallel scan (the fates are then carried out in id order).
+    let wr: &World = w;
+    let fates = crate::par::select_live(&wr.firms.live, |fi, out| {
+        let f = fi as u32;
+        if wr.firms.cash[fi] < 0.0 {
+            out.push(Fate::Fail(f, "insolvent"));
+            return;
         }
-        let st = w.firms.stage[fi];
-        let u = uniform_at(w.seed, Phase::Exit, month, u64::from(f));
-        if st == stage::BOOTSTRAPPED && w.firms.flags[fi] & fflag::PLATFORM == 0 && u < ex.closure_hazard {
-            fail.push((f, "closed"));
-            continue;
+        let st = wr.firms.stage[fi];
+        let u = uniform_at(wr.seed, Phase::Exit, month, u64::from(f));
+        if st == stage::BOOTSTRAPPED && wr.firms.flags[fi] & fflag::PLATFORM == 0 && u < ex.closure_hazard {
+            out.push(Fate::Fail(f, "closed"));
+            return;
         }
         if (stage::SEED..=stage::GROWTH).contains(&st) {
-            let annual = 12.0 * w.firms.revenue[fi];
-            if w.firms.valuation[fi] >= ex.ipo_min_valuation_m
+            let annual = 12.0 * wr.firms.revenue[fi];
+            if wr.firms.valuation[fi] >= ex.ipo_min_valuation_m
                 && annual >= ex.ipo_min_revenue_m_per_year
                 && u < ex.ipo_hazard
             {
-                list.push(f);
-            } else if w.firms.revenue[fi] > 0.0
-                && uniform_at(w.seed, Phase::Acquisition, month, u64::from(f)) < ex.acquisition_hazard
+                out.push(Fate::List(f));
+            } else if wr.firms.revenue[fi] > 0.0
+                && uniform_at(wr.seed, Phase::Acquisition, month, u64::from(f)) < ex.acquisition_hazard
             {
-                sell.push(f);
+                out.push(Fate::Sell(f));
             }
         }
-    }
+    });
+    let fail = fates.iter().filter_map(|x| if let Fate::Fail(f, why) = x { Some((*f, *why)) } else { None });
+    let fail: Vec<(u32, &'static str)> = fail.collect();
+    let list: Vec<u32> = fates.iter().filter_map(|x| if let Fate::List(f) = x { Some(*f) } else { None }).collect();
+    let sell: Vec<u32> = fates.iter().filter_map(|x| if let Fate::Sell(f) = x { Some(*f) } else { None }).collect();
     for (f, why) in fail {
         close(w, f, why);
     }

@@ -255,22 +255,25 @@ fn arrivals(w: &mut World) {
 fn layoffs(w: &mut World) {
     let l = &w.cfg.s.labour;
     let (slack, rate) = (l.layoff_slack, l.layoff_rate_max);
+    // The firms above their desired size, and how many each lets go: a parallel scan.
+    let wr: &World = w;
+    let over = crate::par::select_live(&wr.firms.live, |fi, out: &mut Vec<(u32, u32)>| {
+        let n = f64::from(wr.firms.employees[fi]);
+        let d = f64::from(wr.firms.desired[fi]).max(0.0);
+        if n > d * (1.0 + slack) + 1.0 {
+            out.push((fi as u32, ((n - d).min(rate * n).max(1.0)) as u32));
+        }
+    });
     let mut fire = std::mem::take(&mut w.scratch_u32);
     fire.clear();
-    for &f in &w.firms.live {
-        let fi = f as usize;
-        let n = f64::from(w.firms.employees[fi]);
-        let d = f64::from(w.firms.desired[fi]).max(0.0);
-        if n > d * (1.0 + slack) + 1.0 {
-            let k = ((n - d).min(rate * n).max(1.0)) as u32;
-            let mut p = w.firms.head[fi];
-            for _ in 0..k {
-                if p == NONE {
-                    break;
-                }
-                fire.push(p);
-                p = w.people.next[p as usize];
+    for (f, k) in over {
+        let mut p = w.firms.head[f as usize];
+        for _ in 0..k {
+            if p == NONE {
+                break;
             }
+            fire.push(p);
+            p = w.people.next[p as usize];
         }
     }
     for &p in &fire {
@@ -297,20 +300,23 @@ fn matching(w: &mut World) {
     let l = w.cfg.s.labour.clone();
     let n_ind = w.cfg.n_ind;
     // Vacancies by firm, grouped by industry (firm ids ascending within each industry).
-    let mut vac: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n_ind];
-    let mut v_tot = vec![0u64; n_ind];
-    for &f in &w.firms.live {
-        let fi = f as usize;
-        let n = f64::from(w.firms.employees[fi]);
-        let gap = f64::from(w.firms.desired[fi]) - n;
+    let wr: &World = w;
+    let open = crate::par::select_live(&wr.firms.live, |fi, out: &mut Vec<(u32, u32)>| {
+        let n = f64::from(wr.firms.employees[fi]);
+        let gap = f64::from(wr.firms.desired[fi]) - n;
         if gap >= 1.0 {
             let v = gap.min(l.hire_rate_max * n + l.hire_min).floor() as u32;
             if v > 0 {
-                let k = w.firms.industry[fi] as usize;
-                vac[k].push((f, v));
-                v_tot[k] += u64::from(v);
+                out.push((fi as u32, v));
             }
         }
+    });
+    let mut vac: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n_ind];
+    let mut v_tot = vec![0u64; n_ind];
+    for (f, v) in open {
+        let k = w.firms.industry[f as usize] as usize;
+        vac[k].push((f, v));
+        v_tot[k] += u64::from(v);
     }
     // The outside sector keeps its share of the population.
     let pop = w.people.population() as f64;
