@@ -11,6 +11,7 @@
 
 use rayon::prelude::*;
 
+use crate::rng::{Phase, bernoulli_indices, stream};
 use crate::world::Neumaier;
 
 /// Rows per chunk of a parallel pass. Fixed, so that partial sums do not depend on the number
@@ -119,6 +120,40 @@ pub fn select_live<T: Send>(live: &[u32], body: impl Fn(usize, &mut Vec<T>) + Sy
     let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
     for p in parts {
         all.extend(p);
+    }
+    all
+}
+
+/// People per block of [`bernoulli_blocks`]. Fixed: the draws do not depend on the thread count.
+pub const PEOPLE_BLOCK: usize = 1 << 16;
+
+/// Visits each index of `0..n` independently with probability `p`, in parallel by fixed blocks
+/// of indices, each block drawing its visits from its own stream (seed, phase, month, block)
+/// by geometric skips (exact in distribution); `body` pushes what it selects from a visited
+/// index into its block's output. Returns everything selected, in index order.
+pub fn bernoulli_blocks<T: Send>(
+    seed: u64,
+    phase: Phase,
+    month: u32,
+    n: usize,
+    p: f64,
+    body: impl Fn(usize, &mut Vec<T>) + Sync,
+) -> Vec<T> {
+    let blocks = n.div_ceil(PEOPLE_BLOCK);
+    let parts: Vec<Vec<T>> = (0..blocks)
+        .into_par_iter()
+        .map(|b| {
+            let mut out = Vec::new();
+            let start = b * PEOPLE_BLOCK;
+            let len = PEOPLE_BLOCK.min(n - start);
+            let mut rng = stream(seed, phase, month, b as u64);
+            bernoulli_indices(&mut rng, len, p, |i, _| body(start + i, &mut out));
+            out
+        })
+        .collect();
+    let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        all.extend(part);
     }
     all
 }

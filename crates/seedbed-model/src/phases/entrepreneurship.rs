@@ -9,7 +9,7 @@
 use crate::config::Instrument;
 use crate::events::Kind;
 use crate::phases::labour;
-use crate::rng::{Draw, Phase, Stream, bernoulli_indices, stream, uniform_at};
+use crate::rng::{Draw, Phase, Stream, stream, uniform_at};
 use crate::state::*;
 use crate::world::World;
 
@@ -90,13 +90,12 @@ pub fn entrepreneurship(w: &mut World) {
         pick_cum[k] = acc;
     }
     let hmax = e.max_hazard;
-    let mut rng = stream(w.seed, Phase::Founding, w.month as u32, 0);
-    let mut founders: Vec<(u32, usize)> = Vec::new();
     let ppl = &w.people;
-    let mut capped = 0u64;
     let month = w.month as u32;
     let seed = w.seed;
-    bernoulli_indices(&mut rng, ppl.len(), hmax, |i, _| {
+    // Candidates at the maximum hazard, accepted with h / h_max (exact thinning), drawn in
+    // parallel by fixed blocks of people. Each selected entry: (person, industry, capped).
+    let picked = crate::par::bernoulli_blocks(seed, Phase::Founding, month, ppl.len(), hmax, |i, out| {
         let s = ppl.state[i];
         if s != pstate::EMPLOYED && s != pstate::UNEMPLOYED {
             return;
@@ -108,19 +107,20 @@ pub fn entrepreneurship(w: &mut World) {
         if ppl.flags[i] & pflag::ALUMNUS != 0 {
             h *= e.alumni_multiplier;
         }
-        if h > hmax {
-            capped += 1;
-        }
+        let capped = h > hmax;
         // The acceptance draw is the person's own: common random numbers.
-        if uniform_at(seed, Phase::FoundingPerson, month, i as u64) * hmax < h {
+        let founds = uniform_at(seed, Phase::FoundingPerson, month, i as u64) * hmax < h;
+        if founds || capped {
             let mut k_new = k;
-            if uniform_at(seed, Phase::FoundingSwitch, month, i as u64) < e.switch_industry_probability {
+            if founds && uniform_at(seed, Phase::FoundingSwitch, month, i as u64) < e.switch_industry_probability {
                 let x = uniform_at(seed, Phase::FoundingIndustry, month, i as u64) * acc;
                 k_new = pick_cum.iter().position(|&c| x < c).unwrap_or(n_ind - 1);
             }
-            founders.push((i as u32, k_new));
+            out.push((i as u32, k_new, founds, capped));
         }
     });
+    let capped = picked.iter().filter(|x| x.3).count() as u64;
+    let founders: Vec<(u32, usize)> = picked.iter().filter(|x| x.2).map(|x| (x.0, x.1)).collect();
     w.m.founding_capped += capped;
     for (p, k) in founders {
         let mut r = stream(w.seed, Phase::Entrant, w.month as u32, u64::from(p));
