@@ -179,25 +179,21 @@ fn seekers(w: &World) -> Vec<u32> {
     let burn = w.cfg.s.innovation.burn_months;
     let max_age = (w.cfg.s.tiers.unicorn_max_age_years * 12.0) as i32;
     let gap = fin.months_between_rounds as i32;
-    w.firms
-        .live
-        .iter()
-        .copied()
-        .filter(|&f| {
-            let fi = f as usize;
-            let st = w.firms.stage[fi];
-            if w.firms.flags[fi] & fflag::VENTURE == 0 || st >= stage::LISTED || w.firms.age(fi, w.month) > max_age {
-                return false;
-            }
-            if w.month - w.firms.last_round[fi] < gap {
-                return false;
-            }
-            let next = (st + 1).min(stage::GROWTH) as usize - 1;
-            let costs = (w.firms.revenue[fi] - w.firms.profit[fi]).max(0.0);
-            let planned = costs.max(fin.round_min_m[next] / burn);
-            w.firms.cash[fi] < fin.runway_trigger_months * planned
-        })
-        .collect()
+    crate::par::select_live(&w.firms.live, |fi, out| {
+        let st = w.firms.stage[fi];
+        if w.firms.flags[fi] & fflag::VENTURE == 0 || st >= stage::LISTED || w.firms.age(fi, w.month) > max_age {
+            return;
+        }
+        if w.month - w.firms.last_round[fi] < gap {
+            return;
+        }
+        let next = (st + 1).min(stage::GROWTH) as usize - 1;
+        let costs = (w.firms.revenue[fi] - w.firms.profit[fi]).max(0.0);
+        let planned = costs.max(fin.round_min_m[next] / burn);
+        if w.firms.cash[fi] < fin.runway_trigger_months * planned {
+            out.push(fi as u32);
+        }
+    })
 }
 
 /// Stage, amount and dilution of a firm's next round, or None when the firm's traction does not
@@ -415,25 +411,25 @@ fn distribute(w: &mut World, i: usize) {
 fn bank(w: &mut World) {
     let fin = w.cfg.s.finance.clone();
     let min_age = fin.loan_min_age_months as i32;
-    let live = std::mem::take(&mut w.firms.live);
-    for &f in &live {
-        let fi = f as usize;
-        let fm = &w.firms;
-        if fm.revenue[fi] <= 0.0
-            || fm.profit[fi] <= 0.0
-            || fm.age(fi, w.month) < min_age
-            || fm.last_round[fi] == w.month
+    // Who borrows how much: a parallel scan; loans are then booked in id order.
+    let wr: &World = w;
+    let loans = crate::par::select_live(&wr.firms.live, |fi, out| {
+        let fm = &wr.firms;
+        if fm.revenue[fi] <= 0.0 || fm.profit[fi] <= 0.0 || fm.age(fi, wr.month) < min_age || fm.last_round[fi] == wr.month
         {
-            continue;
+            return;
         }
         let costs = (fm.revenue[fi] - fm.profit[fi]).max(0.0);
         if fm.cash[fi] >= fin.runway_trigger_months * costs {
-            continue;
+            return;
         }
         let loan = (fin.loan_to_monthly_revenue * fm.revenue[fi]).min(fin.loan_max_m - fm.debt[fi]);
-        if loan < 0.01 {
-            continue;
+        if loan >= 0.01 {
+            out.push((fi as u32, loan));
         }
+    });
+    for (f, loan) in loans {
+        let fi = f as usize;
         let fm = &mut w.firms;
         fm.cash[fi] += loan;
         fm.debt[fi] += loan;
@@ -443,7 +439,6 @@ fn bank(w: &mut World) {
         let k = fm.industry[fi];
         w.events.push(Kind::Loan, f, None, None, k, loan, "");
     }
-    w.firms.live = live;
 }
 
 /// Dry powder and the TVPI of funds in their life (for LP supply and founding capital).

@@ -5,6 +5,7 @@
 
 use crate::config::Instrument;
 use crate::events::Kind;
+use crate::par;
 use crate::rng::{Draw, Phase, stream};
 use crate::world::World;
 
@@ -15,31 +16,35 @@ pub fn pilots(w: &mut World) {
     }
     let p = w.cfg.s.policy.pilots.clone();
     let monthly = p.contract_m / p.duration_months;
-    // Running contracts claim their monthly payment.
-    for &f in &w.firms.live {
-        let fi = f as usize;
-        if w.firms.contract_until[fi] > w.month {
-            let k = w.firms.industry[fi] as usize;
-            w.claims[Instrument::Pilots as usize].items.push((f, monthly, w.cfg.ind.class[k].is_future()));
+    // Running contracts claim their monthly payment (a parallel scan, claims in id order).
+    let wr: &World = w;
+    let running = par::select_live(&wr.firms.live, |fi, out| {
+        if wr.firms.contract_until[fi] > wr.month {
+            let k = wr.firms.industry[fi] as usize;
+            out.push((fi as u32, monthly, wr.cfg.ind.class[k].is_future()));
         }
-    }
+    });
+    w.claims[Instrument::Pilots as usize].items.extend(running);
     let (_, month) = w.calendar(w.month);
     if month % 3 != 0 {
         return;
     }
     let n_ind = w.cfg.n_ind;
+    // Applicants and their signals: a parallel scan.
+    let wr: &World = w;
+    let all = par::select_live(&wr.firms.live, |fi, out| {
+        if wr.firms.contract_until[fi] > wr.month {
+            return;
+        }
+        let k = wr.firms.industry[fi] as usize;
+        if wr.cfg.ind.pilot_slots_per_quarter[k] <= 0.0 {
+            return;
+        }
+        let mut r = stream(wr.seed, Phase::Pilots, wr.month as u32, fi as u64);
+        out.push((k, wr.firms.ln_a[fi] + p.selection_noise_sd * r.normal(), fi as u32));
+    });
     let mut applicants: Vec<Vec<(f64, u32)>> = vec![Vec::new(); n_ind];
-    for &f in &w.firms.live {
-        let fi = f as usize;
-        if w.firms.contract_until[fi] > w.month {
-            continue;
-        }
-        let k = w.firms.industry[fi] as usize;
-        if w.cfg.ind.pilot_slots_per_quarter[k] <= 0.0 {
-            continue;
-        }
-        let mut r = stream(w.seed, Phase::Pilots, w.month as u32, u64::from(f));
-        let signal = w.firms.ln_a[fi] + p.selection_noise_sd * r.normal();
+    for (k, signal, f) in all {
         applicants[k].push((signal, f));
     }
     let mut rng = stream(w.seed, Phase::Pilots, w.month as u32, u64::MAX);
