@@ -84,6 +84,8 @@ params! {
         firm_size_pareto_alpha: f64 = 1.06, real(0.3, 5.0), "exponent";
         /// Largest initial firm, employees.
         firm_size_max: f64 = 60_000.0, real(1.0, 1e7), "people";
+        /// Listed companies at the start: the firms with the most revenue start listed (at scale, rounded). Source: Hangzhou 2024, 310 listed companies.
+        initial_listed_firms: f64 = 310.0, real(0.0, 1e6), "firms";
         /// Share of digital-commerce employees at the start who are platform alumni. Assumption.
         alumni_share: f64 = 0.08, SHARE, "share";
     }
@@ -139,7 +141,7 @@ params! {
     /// Who founds a firm, and what the new firm starts with.
     pub struct Entrepreneurship {
         /// Monthly founding hazard of an employed person with skill 1, propensity 1 and no extra drivers. Calibrated to 145 k registrations a year.
-        base_hazard: f64 = 0.0011, SHARE, "1/month";
+        base_hazard: f64 = 0.00165, SHARE, "1/month";
         /// Upper bound of any person's founding hazard (used to draw candidates; exact thinning).
         max_hazard: f64 = 0.03, real(1e-9, 1.0), "1/month";
         /// Elasticity of the hazard to skill h. Source: Lazear 2005; assumption.
@@ -288,6 +290,8 @@ params! {
         fund_size_log_sd: f64 = 0.9, real(0.0, 5.0), "log points";
         /// Share of a start-of-run fund's commitment already invested (funds of mixed vintages).
         start_invested_share: f64 = 0.4, SHARE, "share";
+        /// Dispersion of a start-of-run venture-backed firm's valuation around its revenue multiple (log sd). Calibrated to 24 unicorns (Hurun 2024).
+        start_valuation_log_sd: f64 = 1.3, real(0.0, 3.0), "log points";
         /// Investment period of a GP fund. Source: MODEL.md (5 years).
         investment_period_years: f64 = 5.0, real(0.1, 50.0), "years";
         /// Life of a GP fund. Source: MODEL.md (10 years).
@@ -339,7 +343,7 @@ params! {
     /// Failure, listing and acquisition.
     pub struct Exit {
         /// Monthly hazard that a firm closes for reasons outside the model (owner retires, moves). Calibrated to exits of 8-10% a year.
-        closure_hazard: f64 = 0.0035, SHARE, "1/month";
+        closure_hazard: f64 = 0.007, SHARE, "1/month";
         /// Smallest valuation to list (IPO).
         ipo_min_valuation_m: f64 = 3_000.0, NONNEG, "CNY m";
         /// Smallest annual revenue to list. Source: STAR market and main-board thresholds (100 m and more).
@@ -360,18 +364,18 @@ params! {
         tech_sme_max_employees: f64 = 500.0, NONNEG, "people";
         /// Tech SME: at most this revenue a year. Source: MOST tech-SME rules (under 200 m).
         tech_sme_max_revenue_m: f64 = 200.0, NONNEG, "CNY m/year";
-        /// Tech SME: at least this R&D intensity.
-        tech_sme_min_rd_intensity: f64 = 0.04, SHARE, "share of revenue";
+        /// Tech SME: at least this R&D intensity. Calibrated to the provincial stock of about 34 k (2025).
+        tech_sme_min_rd_intensity: f64 = 0.055, SHARE, "share of revenue";
         /// High-tech enterprise: R&D intensity for revenue under 50 m. Source: HNTE rules (5%).
         high_tech_rd_small: f64 = 0.05, SHARE, "share of revenue";
         /// High-tech enterprise: R&D intensity for revenue 50-200 m (4%).
         high_tech_rd_medium: f64 = 0.04, SHARE, "share of revenue";
         /// High-tech enterprise: R&D intensity above 200 m (3%).
         high_tech_rd_large: f64 = 0.03, SHARE, "share of revenue";
-        /// High-tech enterprise: at least this many employees (10% science staff needs a team).
-        high_tech_min_employees: f64 = 5.0, NONNEG, "people";
-        /// High-tech enterprise: at least this revenue a year.
-        high_tech_min_revenue_m: f64 = 1.0, NONNEG, "CNY m/year";
+        /// High-tech enterprise: at least this many employees (the national rules set no minimum; calibrated to about 16 k in 2024).
+        high_tech_min_employees: f64 = 1.0, NONNEG, "people";
+        /// High-tech enterprise: at least this revenue a year (a going business; calibrated to about 16 k in 2024).
+        high_tech_min_revenue_m: f64 = 0.5, NONNEG, "CNY m/year";
         /// Years a high-tech certification lasts. Source: HNTE rules (3 years).
         high_tech_years: f64 = 3.0, real(1.0, 50.0), "years";
         /// Little giant: at least this revenue a year. Source: MIIT little-giant rules (100 m).

@@ -276,6 +276,7 @@ impl World {
         w.init_firms_and_people()?;
         w.outside_share_start = w.people.outside_count as f64 / (w.people.population().max(1)) as f64;
         w.init_market();
+        w.init_listed();
         w.init_funds();
         crate::phases::tiers::certify(&mut w, false);
         let s = &w.cfg.s;
@@ -533,6 +534,22 @@ impl World {
 
     /// Labour productivity, market shares, revenue and cash at the start: capacity exceeds
     /// demand by the spare-capacity share in every industry (K+S: output tied to capacity).
+    /// The city's listed companies at the start: the firms with the most revenue.
+    fn init_listed(&mut self) {
+        let n = (self.cfg.s.population.initial_listed_firms * self.cfg.scale).round() as usize;
+        let mut by_revenue = self.firms.live.clone();
+        let n = n.min(by_revenue.len());
+        if n == 0 {
+            return;
+        }
+        let rev = &self.firms.revenue;
+        let larger = |a: &u32, b: &u32| rev[*b as usize].total_cmp(&rev[*a as usize]).then(a.cmp(b));
+        by_revenue.select_nth_unstable_by(n - 1, larger);
+        for &f in &by_revenue[..n] {
+            self.firms.stage[f as usize] = stage::LISTED;
+        }
+    }
+
     fn init_market(&mut self) {
         let n_ind = self.cfg.n_ind;
         let mut cap = vec![0.0; n_ind];
@@ -595,7 +612,10 @@ impl World {
         let age_limit = (self.cfg.s.tiers.unicorn_max_age_years * 12.0) as i32;
         for f in live {
             let fi = f as usize;
-            if self.firms.flags[fi] & fflag::VENTURE == 0 || self.firms.age(fi, 0) > age_limit {
+            if self.firms.flags[fi] & fflag::VENTURE == 0
+                || self.firms.age(fi, 0) > age_limit
+                || self.firms.stage[fi] == stage::LISTED
+            {
                 continue;
             }
             let e = self.firms.employees[fi];
@@ -623,7 +643,7 @@ impl World {
             }
             let k = self.firms.industry[fi] as usize;
             let by_revenue =
-                self.cfg.ind.revenue_multiple[k] * 12.0 * self.firms.revenue[fi] * (0.5 * r.normal()).exp();
+                self.cfg.ind.revenue_multiple[k] * 12.0 * self.firms.revenue[fi] * (fin.start_valuation_log_sd * r.normal()).exp();
             self.firms.valuation[fi] = self.firms.valuation[fi].max(by_revenue);
         }
         self.dry_powder_start = self.funds.iter().map(|f| f.uncalled()).sum();
