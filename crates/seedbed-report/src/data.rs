@@ -112,8 +112,11 @@ pub const TABLE_FIGURES: [(&str, &str); 16] = [
     ("policy_spend_total_bn", "Policy spending since the start"),
 ];
 
-/// The charts of headline figures: id, title, and the figures drawn (column, line label).
-const CHARTS: [(&str, &str, &[(&str, &str)]); 7] = [
+/// A chart of headline figures: id, title, and the figures drawn (column, line label).
+type ChartSpec = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+
+/// The charts of headline figures.
+const CHARTS: [ChartSpec; 7] = [
     ("frontier_firms", "Frontier firms", &[("frontier_firms", "frontier firms")]),
     ("unicorns", "Unicorns", &[("unicorns", "unicorns")]),
     ("high_tech", "High-tech enterprises", &[("high_tech", "high-tech enterprises")]),

@@ -149,7 +149,7 @@ fn work_of(req: JobRequest, limits: &Limits) -> ApiResult<Work> {
         }
     };
     match req.kind.as_deref().unwrap_or("run") {
-        "run" => Ok(Work::Run { scenario: s, seed }),
+        "run" => Ok(Work::Run { scenario: Box::new(s), seed }),
         "ensemble" => {
             check_runs(runs)?;
             Work::ensemble(s, seed, runs).map_err(ApiError::bad_request)

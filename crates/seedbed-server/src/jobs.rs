@@ -60,20 +60,20 @@ impl State {
 
 /// What to run.
 pub enum Work {
-    Run { scenario: Scenario, seed: u64 },
-    Ensemble { scenario: Scenario, seeds: Vec<u64> },
-    Compare { a: Scenario, b: Scenario, seeds: Vec<u64> },
+    Run { scenario: Box<Scenario>, seed: u64 },
+    Ensemble { scenario: Box<Scenario>, seeds: Vec<u64> },
+    Compare { a: Box<Scenario>, b: Box<Scenario>, seeds: Vec<u64> },
 }
 
 impl Work {
     /// An ensemble of `runs` seeds from `seed`.
     pub fn ensemble(scenario: Scenario, seed: u64, runs: usize) -> Result<Work, String> {
-        Ok(Work::Ensemble { scenario, seeds: seeds(seed, runs)? })
+        Ok(Work::Ensemble { scenario: Box::new(scenario), seeds: seeds(seed, runs)? })
     }
 
     /// A comparison on `runs` common seeds from `seed`.
     pub fn compare(a: Scenario, b: Scenario, seed: u64, runs: usize) -> Result<Work, String> {
-        Ok(Work::Compare { a, b, seeds: seeds(seed, runs)? })
+        Ok(Work::Compare { a: Box::new(a), b: Box::new(b), seeds: seeds(seed, runs)? })
     }
 }
 
@@ -158,12 +158,12 @@ fn execute(root: &Path, job: u64, work: Work, tx: &watch::Sender<State>) -> Resu
     match work {
         Work::Run { scenario, seed } => run_one(root, &catalog, &scenario, seed, tx),
         Work::Ensemble { scenario, seeds } => {
-            let exp = Experiment::ensemble(scenario.clone(), &seeds)?;
+            let exp = Experiment::ensemble((*scenario).clone(), &seeds)?;
             let name = format!("ensemble-{}", default_run_name(&short_name(&scenario), seeds[0], SystemTime::now()));
             run_experiment(root, &catalog, &exp, &name, tx)
         }
         Work::Compare { a, b, seeds } => {
-            let exp = Experiment::compare(a.clone(), b.clone(), &seeds, false)?;
+            let exp = Experiment::compare((*a).clone(), (*b).clone(), &seeds, false)?;
             let label = format!("{}-vs-{}", short_name(&a), short_name(&b));
             let name = format!("compare-{}", default_run_name(&label, seeds[0], SystemTime::now()));
             run_experiment(root, &catalog, &exp, &name, tx)

@@ -132,7 +132,7 @@ pub fn run_job(addr: SocketAddr, body: &Value) -> (String, Value) {
     let last = text
         .lines()
         .filter_map(|l| l.strip_prefix("data:"))
-        .last()
+        .next_back()
         .map(|d| serde_json::from_str::<Value>(d.trim()).unwrap())
         .expect("events with data");
     (text, last)
