@@ -46,6 +46,7 @@ function showError(e) {
   }
   box.textContent = text;
   box.hidden = false;
+  box.scrollIntoView({ block: "nearest" });
 }
 
 function leverId(path) { return "lever-" + path.replace(/\*/g, "all").replace(/\./g, "-"); }
@@ -56,9 +57,10 @@ function renderLevers(levers) {
   const groups = new Map();
   for (const l of levers) {
     if (!groups.has(l.group)) groups.set(l.group, el("fieldset", {}, el("legend", { text: l.group })));
+    const shown = String(Number(l.value.toPrecision(12)));
     const input = el("input", {
       type: "number", step: "any", id: leverId(l.path), "data-path": l.path,
-      "data-original": String(l.value), value: String(l.value), min: l.min, max: l.max,
+      "data-original": shown, value: shown, min: l.min, max: l.max,
     });
     const label = el("label", { class: "lever", title: l.doc || "" }, l.label + " ", input, el("span", { class: "unit", text: " " + (l.unit || "") }));
     input.addEventListener("input", () => label.classList.toggle("changed", input.value !== input.dataset.original));
@@ -211,7 +213,9 @@ async function loadResult(rid, where) {
   pane.append(table);
   const charts = el("div", { class: "charts" });
   pane.append(charts);
-  const width = Math.max(320, Math.min(560, (pane.clientWidth || 900) / (pane.parentElement.classList.contains("two") ? 1 : 2) - 30));
+  const two = $(".panes").classList.contains("two");
+  const paneWidth = pane.clientWidth || 900;
+  const width = Math.max(300, Math.min(620, two ? paneWidth - 30 : paneWidth / 2 - 30));
   for (const c of d.charts) {
     const [box] = chart(c, d.years, width);
     charts.append(box);
@@ -220,6 +224,9 @@ async function loadResult(rid, where) {
     pane.append(el("details", {}, el("summary", { text: "Scenario " + s.label }), el("pre", { class: "scenario", text: s.toml })));
   }
   pane.dataset.loaded = "true";
+  // The main result is drawn again at the width it has beside the other.
+  const main = $("#pane-main").dataset.result;
+  if (where === "side" && main) loadResult(main, "main");
 }
 
 async function loadCatalog() {
@@ -276,7 +283,11 @@ async function init() {
   $("#use-toml").addEventListener("click", useToml);
   $("#clear-toml").addEventListener("click", () => loadScenario($("#scenario").value).catch(showError));
   $("#side-by-side").addEventListener("change", () => {
-    if (!$("#side-by-side").checked) { $("#pane-side").hidden = true; $(".panes").classList.remove("two"); }
+    if (!$("#side-by-side").checked) {
+      $("#pane-side").hidden = true;
+      $(".panes").classList.remove("two");
+      if ($("#pane-main").dataset.result) loadResult($("#pane-main").dataset.result, "main");
+    }
   });
   $("#run").addEventListener("click", run);
   document.body.dataset.ready = "true";

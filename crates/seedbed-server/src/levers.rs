@@ -12,7 +12,7 @@ use crate::Limits;
 use crate::error::ApiError;
 
 /// Levers that map one-to-one onto a parameter: path, group, label.
-const SIMPLE: [(&str, &str, &str); 11] = [
+const SIMPLE: [(&str, &str, &str); 10] = [
     ("policy.founder_insurance.months", "Founder insurance", "Months of benefit"),
     ("policy.founder_insurance.replacement_rate", "Founder insurance", "Replacement rate"),
     ("policy.compute_vouchers.rate", "Compute vouchers", "Voucher rate"),
@@ -23,7 +23,6 @@ const SIMPLE: [(&str, &str, &str); 11] = [
     ("policy.talent_subsidies.subsidy_m_per_graduate", "Talent subsidies", "Subsidy per graduate"),
     ("policy.talent_subsidies.budget_m_per_year", "Talent subsidies", "Budget a year"),
     ("policy.pilots.contract_m", "Pilots", "Contract value of a pilot"),
-    ("government.budget_m_by_year", "Package budgets", "Policy budget of the first year"),
 ];
 
 /// Lever: total pilot slots a year over every industry (each industry's share kept).
@@ -42,12 +41,19 @@ pub fn levers(s: &Scenario) -> Vec<Json> {
             "min": min, "max": if max.is_finite() && max < 1e12 { json!(max) } else { Json::Null }, "doc": doc,
         }));
     };
+    let total = s.government.budget_m_by_year.first().copied().unwrap_or(0.0);
     for p in &s.government.packages {
-        let path = format!("government.packages.{}.budget_share", p.id);
-        if let Some((f, Value::Real(v))) = get_path(s, &path) {
-            let (min, max) = range(f.kind);
-            push(path, "Package budgets", format!("Budget share: {}", p.id), v, f.unit, min, max, f.doc);
-        }
+        push(
+            package_path(&p.id),
+            "Package budgets",
+            format!("Budget: {}", p.id),
+            p.budget_share * total,
+            "CNY m/year",
+            0.0,
+            1e9,
+            "The package's budget in the first year (its share of the policy budget times the budget); new budgets \
+             set the shares and the total, later years keep their growth",
+        );
     }
     for (path, group, label) in SIMPLE {
         match get_path(s, path) {
@@ -91,8 +97,51 @@ fn range(k: Kind) -> (f64, f64) {
     }
 }
 
+/// The lever of a package's budget (CNY m in the first year).
+fn package_path(id: &str) -> String {
+    format!("government.packages.{id}.budget_m_per_year")
+}
+
+/// The package of a package budget lever.
+fn package_of(path: &str) -> Option<&str> {
+    path.strip_prefix("government.packages.")?.strip_suffix(".budget_m_per_year")
+}
+
+/// Sets package budgets (CNY m in the first year) together: the packages' shares become their
+/// budgets over the new total, and the budget of every year is scaled by the new total over
+/// the old (so shares still add up to 1).
+fn set_package_budgets(s: &mut Scenario, budgets: &[(&str, f64)]) -> Result<(), String> {
+    let total0 = s.government.budget_m_by_year.first().copied().unwrap_or(0.0);
+    let mut new: Vec<f64> = s.government.packages.iter().map(|p| p.budget_share * total0).collect();
+    for (id, v) in budgets {
+        let path = package_path(id);
+        let i = s.government.packages.iter().position(|p| p.id == *id).ok_or_else(|| format!("no package `{id}`"))?;
+        if !(v.is_finite() && (0.0..=1e9).contains(v)) {
+            return Err(format!("`{path}`: {v} is out of range: allowed 0 to 1000000000"));
+        }
+        new[i] = *v;
+    }
+    let total: f64 = new.iter().sum();
+    if total <= 0.0 {
+        return Err("the package budgets add up to 0: at least one must be positive".into());
+    }
+    for (p, b) in s.government.packages.iter_mut().zip(&new) {
+        p.budget_share = b / total;
+    }
+    let years = &mut s.government.budget_m_by_year;
+    if total0 > 0.0 {
+        years.iter_mut().for_each(|y| *y *= total / total0);
+    } else {
+        *years = vec![total];
+    }
+    Ok(())
+}
+
 /// Sets lever `path` to `v`; the error names the lever and the allowed range.
 fn set_lever(s: &mut Scenario, path: &str, v: f64) -> Result<(), String> {
+    if let Some(id) = package_of(path) {
+        return set_package_budgets(s, &[(id, v)]);
+    }
     if path == PILOT_SLOTS {
         if !(v.is_finite() && (0.0..=1e6).contains(&v)) {
             return Err(format!("`{path}`: {v} is out of range: allowed 0 to 1000000"));
@@ -105,25 +154,17 @@ fn set_lever(s: &mut Scenario, path: &str, v: f64) -> Result<(), String> {
         return Ok(());
     }
     match get_path(s, path) {
-        Some((_, Value::RealList(old))) => {
-            // Lists by year: the first year's value for the budget, every year's for drones.
-            let new = if path == "government.budget_m_by_year" {
-                let mut l = old.clone();
-                l[0] = v;
-                l
-            } else {
-                vec![v; old.len().max(1)]
-            };
-            set_path(s, path, Value::RealList(new)).map_err(|e| e.replace("element 0: ", ""))
+        Some((_, Value::RealList(old))) if path == DRONE_SITES || path == DRONE_ROUTES => {
+            // Sites and routes added each year: the same number every listed year.
+            set_path(s, path, Value::RealList(vec![v; old.len().max(1)])).map_err(|e| e.replace("element 0: ", ""))
         }
-        Some(_) if is_lever(s, path) => set_path(s, path, Value::Real(v)),
+        Some(_) if is_lever(path) => set_path(s, path, Value::Real(v)),
         _ => Err(format!("`{path}` is not a lever of the dashboard")),
     }
 }
 
-fn is_lever(s: &Scenario, path: &str) -> bool {
+fn is_lever(path: &str) -> bool {
     SIMPLE.iter().any(|(p, _, _)| *p == path)
-        || s.government.packages.iter().any(|p| path == format!("government.packages.{}.budget_share", p.id))
 }
 
 /// One scenario of a request: a built-in name or a TOML text, and lever values.
@@ -165,7 +206,14 @@ impl ScenarioSpec {
     pub fn build(&self, months: Option<i64>, scale: Option<f64>, limits: &Limits) -> Result<Scenario, ApiError> {
         let (mut s, origin) = self.base()?;
         let mut problems = Vec::new();
-        for (path, v) in &self.levers {
+        // Package budgets together (their shares depend on each other), then the rest.
+        let budgets: Vec<(&str, f64)> = self.levers.iter().filter_map(|(p, v)| Some((package_of(p)?, *v))).collect();
+        if !budgets.is_empty()
+            && let Err(e) = set_package_budgets(&mut s, &budgets)
+        {
+            problems.push(Problem::new("government.packages", e));
+        }
+        for (path, v) in self.levers.iter().filter(|(p, _)| package_of(p).is_none()) {
             if let Err(e) = set_lever(&mut s, path, *v) {
                 problems.push(Problem::new(path.clone(), e));
             }
@@ -220,6 +268,12 @@ mod tests {
         set_lever(&mut t, PILOT_SLOTS, 100.0).unwrap();
         let total: f64 = t.industries.iter().map(|i| i.pilot_slots_per_year).sum();
         assert!((total - 100.0).abs() < 1e-9);
+        let budget = t.government.budget_m_by_year[0];
+        let p0 = t.government.packages[0].budget_share * budget;
+        let path = package_path(&t.government.packages[0].id);
+        set_lever(&mut t, &path, 2.0 * p0).unwrap();
+        assert!((t.government.budget_m_by_year[0] - budget - p0).abs() < 1e-6, "the total grows by the change");
+        assert!(validate(&t).is_empty(), "shares still add up to 1");
         set_lever(&mut t, DRONE_SITES, 7.0).unwrap();
         assert_eq!(t.policy.drone_infrastructure.sites_added_by_year[0], 7.0);
         let e = set_lever(&mut t, "policy.compute_vouchers.rate", 1.5).unwrap_err();

@@ -26,7 +26,7 @@
 //! | `GET /api/scenarios/{name}` | a built-in scenario: TOML text and levers |
 //! | `POST /api/levers` | `{toml}`: the levers of a scenario text, or its errors |
 //! | `POST /api/check` | a job request checked without running it |
-//! | `POST /api/jobs` | queue a job: `{kind: run/ensemble/compare, scenario or toml, levers, b, seed, months, scale, runs}`; 202 with its id |
+//! | `POST /api/jobs` | queue a job: `{kind: run, ensemble or compare; scenario or toml; levers; against (A of a comparison); seed, months, scale, runs}`; 202 with its id |
 //! | `GET /api/jobs/{id}` | a job's state |
 //! | `GET /api/jobs/{id}/events` | its state as server-sent events until it ends |
 //! | `GET /api/runs` | the run catalog |

@@ -40,7 +40,7 @@ fn page_assets_and_scenarios() {
     assert!(s["toml"].as_str().unwrap().contains("[policy.compute_vouchers]"));
     let levers = s["levers"].as_array().unwrap();
     for path in [
-        "government.packages.science-education-talent.budget_share",
+        "government.packages.science-education-talent.budget_m_per_year",
         "policy.founder_insurance.months",
         "policy.founder_insurance.replacement_rate",
         "policy.compute_vouchers.rate",
@@ -76,6 +76,19 @@ fn invalid_input_gives_precise_errors_and_limits_hold() {
     assert!(msg.contains("allowed 0 to 1"), "{msg}");
     assert!(e["report"].as_str().unwrap().contains("rate = 1.5"), "the report shows the source line: {e}");
     assert_eq!(e["problems"][0]["line"], 3);
+    let good = "base = \"no-policy\"\n[policy.compute_vouchers]\nrate = 0.2\n";
+    let r = post(a, "/api/levers", &json!({"toml": good}));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let levers = r.json()["levers"].as_array().unwrap().clone();
+    let rate = levers.iter().find(|l| l["path"] == "policy.compute_vouchers.rate").unwrap();
+    assert_eq!(rate["value"], 0.2, "the levers of the uploaded text");
+    assert_eq!(post(a, "/api/check", &small(json!({"toml": good}))).status, 200);
+    let budgets = json!({"government.packages.livelihood.budget_m_per_year": 0.0, "government.packages.consumption.budget_m_per_year": 9000.0});
+    assert_eq!(
+        post(a, "/api/check", &small(json!({"toml": good, "levers": budgets}))).status,
+        200,
+        "package budgets keep shares valid"
+    );
     let r = post(a, "/api/levers", &json!({"toml": "[labour\n"}));
     assert_eq!(r.status, 400);
     assert!(r.json()["error"].as_str().unwrap().contains("scenario.toml:1:"), "{}", r.text());

@@ -165,6 +165,17 @@ async fn session(c: &Client, addr: SocketAddr, root: &Path) {
     let png = c.screenshot().await.unwrap();
     std::fs::write(artifacts().join("dashboard.png"), &png).unwrap();
 
+    // A result from the catalog beside the current one.
+    c.find(Locator::Css("#side-by-side")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#catalog button.view-run")).await.unwrap().click().await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("#pane-side[data-loaded='true'] .chart .uplot"))
+        .await
+        .expect("the catalogued run beside the first");
+    let side = c.find(Locator::Css("#pane-side tr[data-figure='firms'] td.value")).await.unwrap().text().await.unwrap();
+    assert_eq!(parse_shown(&side), summary["final"]["firms"].as_f64().unwrap());
+
     // An invalid scenario shows the same precise error in the page.
     c.find(Locator::Css("#toml-box summary")).await.unwrap().click().await.unwrap();
     let bad = "base = \"no-policy\"\n[policy.compute_vouchers]\nrate = 1.5\n";
