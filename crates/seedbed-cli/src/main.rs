@@ -11,8 +11,10 @@ mod experiment;
 mod fail;
 mod fork;
 mod progress;
+mod report;
 mod run;
 mod runs;
+mod serve;
 mod setup;
 mod summary;
 
@@ -80,6 +82,10 @@ enum Command {
     Runs(runs::RunsArgs),
     /// Time a run in memory, writing nothing: build and run time, throughput, time per phase, peak memory.
     Bench(bench::BenchArgs),
+    /// Serve the web dashboard: scenarios, policy levers, runs with live progress, charts, the run catalog.
+    Serve(serve::ServeArgs),
+    /// Write a self-contained HTML report (inline SVG charts) of a run, an ensemble or a comparison.
+    Report(report::ReportArgs),
     /// Print documentation generated from the model itself (Markdown, to stdout).
     Docs {
         /// What to document.
@@ -110,6 +116,8 @@ fn main() -> ExitCode {
         Command::Show { scenario } => catalog::show(&scenario),
         Command::Check { files } => catalog::check(&files),
         Command::Bench(args) => bench::bench(&args),
+        Command::Serve(args) => serve::serve(&args),
+        Command::Report(args) => report::report(&args),
         Command::Docs { topic: DocTopic::Outputs } => docs::outputs(),
     };
     match result {
