@@ -126,6 +126,12 @@ impl Simulation {
                 "Sales in the last full calendar year",
                 f64s(&|i| f.rev_last_year[i]),
             )
+            .real(
+                "revenue_year_before_m",
+                "CNY m/year",
+                "Sales in the calendar year before the last full one (growth rates)",
+                f64s(&|i| f.rev_year_before[i]),
+            )
             .real("rd_m", "CNY m/month", "R&D in the last month", f64s(&|i| f.rd[i]))
             .real("profit_m", "CNY m/month", "Profit after tax in the last month", f64s(&|i| f.profit[i]))
             .real("cash_m", "CNY m", "Cash", f64s(&|i| f.cash[i]))
