@@ -176,6 +176,12 @@ impl Simulation {
                 "Month it first reached the frontier, -1 if never",
                 i64s(&|i| if f.frontier_month[i] == i32::MIN { -1 } else { i64::from(f.frontier_month[i]) }),
             )
+            .real(
+                "innovation_value_m",
+                "CNY m",
+                "Value of the firm's innovations in the run: each success's rise of ln A times annual sales then",
+                f64s(&|i| f.innovation_value[i]),
+            )
             .int("venture", "flag", "1 if venture-type", i64s(&|i| i64::from(f.flags[i] & fflag::VENTURE != 0)))
             .int("platform", "flag", "1 if a platform firm", i64s(&|i| i64::from(f.flags[i] & fflag::PLATFORM != 0)))
             .int(

@@ -189,6 +189,9 @@ pub fn rd_and_compute(w: &mut World) {
         fm.compute_bill[f] = o.bill;
         fm.compute_used[f] = o.used;
         fm.compute_budget[f] = pl.compute_budget;
+        if o.ln_a > fm.ln_a[f] && (o.how == crate::state::how::INNOVATION || o.how == crate::state::how::RADICAL) {
+            fm.innovation_value[f] += (o.ln_a - fm.ln_a[f]) * 12.0 * fm.revenue[f];
+        }
         fm.ln_a[f] = o.ln_a;
         fm.how[f] = o.how;
         to_compute.add(o.bill);
