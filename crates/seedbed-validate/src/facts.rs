@@ -206,7 +206,11 @@ pub fn exit_peak(runs: &[RunData]) -> Fact {
         Rule::Between(2.0, 3.0),
         "SAIC 2013",
         values,
-        String::new(),
+        {
+            let obs: Vec<(f64, bool)> = runs.iter().flat_map(|r| r.entrants.iter().map(|e| (e.1, e.2))).collect();
+            let h: Vec<String> = hazard_by_band(&obs, 1.0, 5).iter().map(|x| format!("{:.3}", x.0)).collect();
+            format!("exits per firm-year at ages 1-5, all runs: {}", h.join(", "))
+        },
     )
 }
 
@@ -254,7 +258,12 @@ pub fn vc_losses(runs: &[RunData]) -> Fact {
         Rule::Between(0.55, 0.65),
         "Kerr, Nanda, Rhodes-Kropf 2014; Correlation Ventures",
         values,
-        format!("{n} deals in all runs"),
+        {
+            let all: Vec<&(f64, f64)> = runs.iter().flat_map(|r| r.deals.iter()).collect();
+            let zero = all.iter().filter(|d| d.1 <= 0.0).count();
+            let below = all.iter().filter(|d| d.1 < d.0).count();
+            format!("{n} deals in all runs; {below} below cost, of which {zero} worth nothing")
+        },
     )
 }
 

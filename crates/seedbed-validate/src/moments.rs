@@ -14,7 +14,7 @@ pub struct MomentDef {
 }
 
 /// Every moment, by name.
-pub const MOMENTS: [MomentDef; 20] = [
+pub const MOMENTS: [MomentDef; 23] = [
     MomentDef { name: "labour_force", unit: "people", doc: "labour force at the end of the first year" },
     MomentDef { name: "enterprises", unit: "firms", doc: "firms alive at the end of the first year" },
     MomentDef { name: "registrations", unit: "firms/year", doc: "firms founded in the first year" },
@@ -50,6 +50,17 @@ pub const MOMENTS: [MomentDef; 20] = [
         doc: "share of industrial-policy spending to future industries in the first year",
     },
     MomentDef { name: "compute_vouchers_m", unit: "CNY m/year", doc: "compute voucher spending in the first year" },
+    MomentDef { name: "policy_budget_bn", unit: "CNY bn/year", doc: "policy budget of the first year" },
+    MomentDef {
+        name: "drone_sites_added",
+        unit: "sites",
+        doc: "public drone sites added from the end of the first month to the end of the first year",
+    },
+    MomentDef {
+        name: "drone_routes_added",
+        unit: "routes",
+        doc: "low-altitude routes added from the end of the first month to the end of the first year",
+    },
     MomentDef {
         name: "low_altitude_output_bn",
         unit: "CNY bn/year",
@@ -132,6 +143,11 @@ pub fn compute(years: &Frame, city: &Frame, industries: &Frame, scale: f64) -> B
     m.insert("gf_invested_bn", city_at("gf_invested_m", 29) / 1000.0 / scale);
     m.insert("future_industry_share", city_at("future_industry_share", first_year_months.saturating_sub(1)));
     m.insert("compute_vouchers_m", city_sum("spend_compute_vouchers_m") / scale);
+    m.insert("policy_budget_bn", city_at("policy_budget_year_m", 0) / 1000.0 / scale);
+    let last = first_year_months.saturating_sub(1);
+    // Drone sites and routes are full-city counts already.
+    m.insert("drone_sites_added", city_at("drone_sites", last) - city_at("drone_sites", 0));
+    m.insert("drone_routes_added", city_at("drone_routes", last) - city_at("drone_routes", 0));
     m.insert("low_altitude_output_bn", ind_sum("low-altitude", "revenue_m") / 1000.0 / scale);
     m
 }
