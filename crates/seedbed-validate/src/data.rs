@@ -53,7 +53,8 @@ pub struct RunData {
     /// Employees of every firm alive at the end.
     pub employees: Vec<f64>,
     /// (sales in the year before the last full one, log growth of sales to the last full
-    /// year) of firms alive at the end with positive sales in both years.
+    /// year) of firms alive at the end, founded before the first of the two years, with
+    /// positive sales in both.
     pub growth: Vec<(f64, f64)>,
     /// Firms founded during the run: (birth month, duration in years, failed) with failures
     /// from the event log and censoring at the end.
@@ -92,8 +93,16 @@ impl RunData {
         d.employees = reals(&firms, "employees", "firms")?;
         let before = reals(&firms, "revenue_year_before_m", "firms")?;
         let last = reals(&firms, "revenue_last_year_m", "firms")?;
-        d.growth =
-            before.iter().zip(&last).filter(|(b, l)| **b > 0.0 && **l > 0.0).map(|(b, l)| (*b, (l / b).ln())).collect();
+        let birth = ints(&firms, "birth_month_index", "firms")?;
+        // Only firms alive through both calendar years: the year before the last full one starts
+        // 24 months before the January of the run's last calendar year.
+        let cal = ints(&city, "year", "city")?;
+        let last_year = cal.last().copied().unwrap_or(0);
+        let january = cal.iter().position(|&y| y == last_year).unwrap_or(0) as i64;
+        d.growth = (0..before.len())
+            .filter(|&i| before[i] > 0.0 && last[i] > 0.0 && birth[i] <= january - 24)
+            .map(|i| (before[i], (last[i] / before[i]).ln()))
+            .collect();
         if firms.get("innovation_value_m").is_some() {
             d.innovation_values = Some(reals(&firms, "innovation_value_m", "firms")?);
         }

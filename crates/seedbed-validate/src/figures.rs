@@ -75,27 +75,39 @@ pub fn chart(path: &Path, title: &str, xlabel: &str, ylabel: &str, series: &[Ser
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(|x| e(&x))?;
         c.configure_mesh().x_desc(xlabel).y_desc(ylabel).light_line_style(WHITE).draw().map_err(|x| e(&x))?;
-        for (i, s) in series.iter().enumerate() {
-            let color = COLORS[i % COLORS.len()];
+        // A series without a name continues the previous one's colour (points over its line).
+        let mut next = 0;
+        let mut color = COLORS[0];
+        for s in series {
+            if !s.name.is_empty() || next == 0 {
+                color = COLORS[next % COLORS.len()];
+                next += 1;
+            }
             match s.style {
                 Style::Line => {
-                    c.draw_series(LineSeries::new(s.points.clone(), color.stroke_width(2)))
-                        .map_err(|x| e(&x))?
-                        .label(s.name.clone())
-                        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2)));
+                    let a =
+                        c.draw_series(LineSeries::new(s.points.clone(), color.stroke_width(2))).map_err(|x| e(&x))?;
+                    if !s.name.is_empty() {
+                        a.label(s.name.clone())
+                            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2)));
+                    }
                 }
                 Style::Points => {
-                    c.draw_series(s.points.iter().map(|&p| Circle::new(p, 2, color.filled())))
-                        .map_err(|x| e(&x))?
-                        .label(s.name.clone())
-                        .legend(move |(x, y)| Circle::new((x + 8, y), 3, color.filled()));
+                    let a = c
+                        .draw_series(s.points.iter().map(|&p| Circle::new(p, 2, color.filled())))
+                        .map_err(|x| e(&x))?;
+                    if !s.name.is_empty() {
+                        a.label(s.name.clone()).legend(move |(x, y)| Circle::new((x + 8, y), 3, color.filled()));
+                    }
                 }
                 Style::Reference => {
                     let grey = RGBColor(120, 120, 120);
-                    c.draw_series(LineSeries::new(s.points.clone(), grey.stroke_width(1)))
-                        .map_err(|x| e(&x))?
-                        .label(s.name.clone())
-                        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], grey.stroke_width(1)));
+                    let a =
+                        c.draw_series(LineSeries::new(s.points.clone(), grey.stroke_width(1))).map_err(|x| e(&x))?;
+                    if !s.name.is_empty() {
+                        a.label(s.name.clone())
+                            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], grey.stroke_width(1)));
+                    }
                 }
             }
         }
@@ -257,7 +269,12 @@ pub fn ensemble_figures(dir: &Path, runs: &[RunData]) -> Result<Vec<String>, Str
         "Exit hazard of new firms by age (all runs)",
         "age year (1 = first)",
         "exits per firm-year",
-        vec![Series::new("hazard", pts.clone(), Style::Line), Series::new("", pts, Style::Points)],
+        // The one-point reference keeps 0 on the axis.
+        vec![
+            Series::new("hazard", pts.clone(), Style::Line),
+            Series::new("", pts, Style::Points),
+            Series::new("", vec![(1.0, 0.0)], Style::Reference),
+        ],
     )?;
 
     // VC multiples.

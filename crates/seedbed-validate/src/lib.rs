@@ -208,7 +208,7 @@ pub fn num(x: f64) -> String {
         return "n/a".into();
     }
     let a = x.abs();
-    if a == 0.0 {
+    if a < 1e-9 {
         "0".into()
     } else if a >= 100.0 {
         format!("{x:.0}")
