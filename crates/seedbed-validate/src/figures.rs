@@ -228,7 +228,7 @@ pub fn ensemble_figures(dir: &Path, runs: &[RunData]) -> Result<Vec<String>, Str
         put(
             "growth-volatility",
             "Volatility of growth against size",
-            "log10 sales in the first year (CNY m/year)",
+            "log10 sales in the earlier of the two years (CNY m/year)",
             "log10 sd of log growth",
             vec![
                 Series::new("size bins", lp, Style::Points),
