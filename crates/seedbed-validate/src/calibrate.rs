@@ -25,6 +25,9 @@ use toml_edit::{Document, Item};
 use crate::moments::{self, MOMENTS};
 use crate::optim::{self, Minimum};
 
+/// Records a problem: its key path, message and span in the file.
+type Report<'a> = dyn FnMut(&str, String, Option<Range<usize>>) + 'a;
+
 /// A target moment.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Target {
@@ -76,7 +79,7 @@ pub fn parse_targets(text: &str, origin: &str, base: &Scenario) -> Result<Target
             );
         }
     }
-    let tables = |key: &str, problem: &mut dyn FnMut(&str, String, Option<Range<usize>>)| -> Vec<toml_edit::Table> {
+    let tables = |key: &str, problem: &mut Report| -> Vec<toml_edit::Table> {
         match root.get(key) {
             None => Vec::new(),
             Some(Item::ArrayOfTables(a)) => a.iter().cloned().collect(),
@@ -86,15 +89,14 @@ pub fn parse_targets(text: &str, origin: &str, base: &Scenario) -> Result<Target
             }
         }
     };
-    let number =
-        |t: &toml_edit::Table, key: &str, path: &str, problem: &mut dyn FnMut(&str, String, Option<Range<usize>>)| {
-            let item = t.get(key)?;
-            let v = item.as_float().or_else(|| item.as_integer().map(|i| i as f64));
-            if v.is_none() {
-                problem(&format!("{path}.{key}"), format!("`{key}` must be a number"), item.span());
-            }
-            v.filter(|x| x.is_finite())
-        };
+    let number = |t: &toml_edit::Table, key: &str, path: &str, problem: &mut Report| {
+        let item = t.get(key)?;
+        let v = item.as_float().or_else(|| item.as_integer().map(|i| i as f64));
+        if v.is_none() {
+            problem(&format!("{path}.{key}"), format!("`{key}` must be a number"), item.span());
+        }
+        v.filter(|x| x.is_finite())
+    };
     let valid = moments::names();
     let mut out = Targets { moments: Vec::new(), parameters: Vec::new() };
     for (i, t) in tables("moment", &mut problem).iter().enumerate() {

@@ -21,7 +21,9 @@ pub const INSURANCE_PATH: &str = "policy.founder_insurance.enabled";
 pub const SHARES: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
 
 /// Entrants, share of entrants raising VC, and their 3-year Kaplan-Meier survival.
-fn entrant_stats(r: &RunData) -> (f64, f64, f64) {
+type EntrantStats = (f64, f64, f64);
+
+fn entrant_stats(r: &RunData) -> EntrantStats {
     let n = r.entrants.len() as f64;
     let funded = r.entrant_funded.iter().filter(|&&f| f).count() as f64 / n.max(1.0);
     let obs: Vec<(f64, bool)> = r.entrants.iter().map(|e| (e.1, e.2)).collect();
@@ -30,7 +32,7 @@ fn entrant_stats(r: &RunData) -> (f64, f64, f64) {
 
 /// The insurance facts from pairs (insurance off, insurance on) of the same seed.
 pub fn insurance_facts(pairs: &[(RunData, RunData)], fig: Option<&std::path::Path>) -> Result<Vec<Fact>, String> {
-    let stats: Vec<((f64, f64, f64), (f64, f64, f64))> =
+    let stats: Vec<(EntrantStats, EntrantStats)> =
         pairs.iter().map(|(off, on)| (entrant_stats(off), entrant_stats(on))).collect();
     let entry: Vec<f64> = stats.iter().map(|(a, b)| b.0 / a.0 - 1.0).collect();
     let quality: Vec<f64> = stats.iter().map(|(a, b)| b.1 / a.1 - 1.0).collect();
