@@ -431,7 +431,7 @@ fn execute(exp: &Experiment, c: &Common, name: &str) -> Result<(Outcome, f64), F
 
 /// `<kind>-<scenario>-<YYYYMMDD>-<HHMMSS>` (UTC), with characters other than letters, digits,
 /// `-`, `_` and `.` replaced by `-`.
-fn default_name(name: &str) -> String {
+pub(crate) fn default_name(name: &str) -> String {
     let t = UtcDateTime::from_system_time(SystemTime::now());
     let clean: String =
         name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '-' }).collect();
@@ -453,7 +453,7 @@ fn quiet(outcome: &Outcome) -> Result<(), Failure> {
 }
 
 /// `path` relative to the current directory when it lies below it.
-fn shown(path: &std::path::Path) -> String {
+pub(crate) fn shown(path: &std::path::Path) -> String {
     let cwd = std::env::current_dir().ok();
     cwd.as_deref().and_then(|c| path.strip_prefix(c).ok()).unwrap_or(path).display().to_string()
 }
@@ -700,14 +700,14 @@ fn sensitivity_table(method: Method, figure: &str, rows: &[seedbed_experiments::
 
 /// The progress bar of an experiment: runs done of all, reused and failed counts, ETA.
 /// Shown only on a terminal and without --quiet.
-struct Bar {
+pub(crate) struct Bar {
     bar: Option<ProgressBar>,
     reused: AtomicUsize,
     failed: AtomicUsize,
 }
 
 impl Bar {
-    fn new(show: bool) -> Bar {
+    pub(crate) fn new(show: bool) -> Bar {
         let bar = (show && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
             let template = "{elapsed_precise} [{wide_bar:.cyan/blue}] {pos}/{len} runs{msg}, ETA {eta}";
@@ -721,7 +721,7 @@ impl Bar {
         Bar { bar, reused: AtomicUsize::new(0), failed: AtomicUsize::new(0) }
     }
 
-    fn event(&self, e: &Event<'_>) {
+    pub(crate) fn event(&self, e: &Event<'_>) {
         let Some(bar) = &self.bar else { return };
         match e {
             Event::Start { total, done } => {
@@ -759,7 +759,7 @@ impl Bar {
         m
     }
 
-    fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }

@@ -17,6 +17,7 @@ mod runs;
 mod serve;
 mod setup;
 mod summary;
+mod validate;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -78,6 +79,13 @@ enum Command {
     Sweep(experiment::SweepArgs),
     /// Rank levers by Morris elementary effects or Sobol indices, with bootstrap intervals.
     Sensitivity(experiment::SensitivityArgs),
+    /// Check the model against every stylized fact of MODEL.md on an ensemble (and two experiments):
+    /// a table of facts, targets, medians with 90% bands; validation.json and one SVG per fact.
+    /// Exit code 0 only if every fact holds, 1 if one does not.
+    Validate(validate::ValidateArgs),
+    /// Fit parameters to a targets file by the method of simulated moments (Nelder-Mead, common
+    /// random numbers); writes the calibrated scenario and a fit table.
+    Calibrate(validate::CalibrateArgs),
     /// List the runs recorded in the run catalog (`<root>/catalog.sqlite`).
     Runs(runs::RunsArgs),
     /// Time a run in memory, writing nothing: build and run time, throughput, time per phase, peak memory.
@@ -111,6 +119,8 @@ fn main() -> ExitCode {
         Command::Compare(args) => experiment::compare(&args),
         Command::Sweep(args) => experiment::sweep(&args),
         Command::Sensitivity(args) => experiment::sensitivity(&args),
+        Command::Validate(args) => validate::validate_cmd(&args),
+        Command::Calibrate(args) => validate::calibrate_cmd(&args),
         Command::Runs(args) => runs::runs(&args),
         Command::Scenarios => catalog::scenarios(),
         Command::Show { scenario } => catalog::show(&scenario),

@@ -563,7 +563,7 @@ codec! {
         compute_used, compute_budget, profit, desired, valuation, last_round, last_round_m, raised,
         pilot_until, contract_until, high_tech_until, rev_ytd, rd_ytd, rev_last_year, rd_last_year,
         rev_year_before, voucher_ytd, grant_ytd, support_ytd, holdings, platform_u, rd_mult,
-        frontier_month, live,
+        frontier_month, innovation_value, live,
     }
     Holding { firm, investor, stake, cost, month, proceeds, open, next }
     Fund {
@@ -1102,6 +1102,7 @@ fn validate(w: &World) -> Result<()> {
         f.platform_u.len(),
         f.rd_mult.len(),
         f.frontier_month.len(),
+        f.innovation_value.len(),
     ];
     if firm_cols.iter().any(|&l| l != nf) {
         return bad("firms' columns differ in length");

@@ -126,6 +126,12 @@ impl Simulation {
                 "Sales in the last full calendar year",
                 f64s(&|i| f.rev_last_year[i]),
             )
+            .real(
+                "revenue_year_before_m",
+                "CNY m/year",
+                "Sales in the calendar year before the last full one (growth rates)",
+                f64s(&|i| f.rev_year_before[i]),
+            )
             .real("rd_m", "CNY m/month", "R&D in the last month", f64s(&|i| f.rd[i]))
             .real("profit_m", "CNY m/month", "Profit after tax in the last month", f64s(&|i| f.profit[i]))
             .real("cash_m", "CNY m", "Cash", f64s(&|i| f.cash[i]))
@@ -169,6 +175,12 @@ impl Simulation {
                 "month",
                 "Month it first reached the frontier, -1 if never",
                 i64s(&|i| if f.frontier_month[i] == i32::MIN { -1 } else { i64::from(f.frontier_month[i]) }),
+            )
+            .real(
+                "innovation_value_m",
+                "CNY m",
+                "Value of the firm's innovations in the run: each success's rise of ln A times annual sales then",
+                f64s(&|i| f.innovation_value[i]),
             )
             .int("venture", "flag", "1 if venture-type", i64s(&|i| i64::from(f.flags[i] & fflag::VENTURE != 0)))
             .int("platform", "flag", "1 if a platform firm", i64s(&|i| i64::from(f.flags[i] & fflag::PLATFORM != 0)))

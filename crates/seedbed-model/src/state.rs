@@ -157,6 +157,9 @@ pub struct Firms {
     /// R&D propensity: multiplies the industry's R&D share (log-normal, mean 1).
     pub rd_mult: Vec<f32>,
     pub frontier_month: Vec<i32>,
+    /// Recorded, never read by the model: the value of the firm's innovations so far, each
+    /// success's rise of ln A times the firm's annual sales at the time (CNY m).
+    pub innovation_value: Vec<f64>,
     /// Firms alive, ascending ids (compacted every month).
     pub live: Vec<u32>,
 }

@@ -436,6 +436,7 @@ impl World {
         f.platform_u.push(0.0);
         f.rd_mult.push(1.0);
         f.frontier_month.push(i32::MIN);
+        f.innovation_value.push(0.0);
         f.live.push(id);
         self.ind.firms[industry] += 1;
         id

@@ -142,6 +142,7 @@ struct Written {
     compute_budget: Vec<f64>,
     ln_a: Vec<f64>,
     how: Vec<u8>,
+    innovation_value: Vec<f64>,
 }
 
 /// One chunk's part of the month's R&D flows (combined in chunk order).
@@ -193,6 +194,7 @@ pub fn rd_and_compute(w: &mut World) {
         compute_budget: std::mem::take(&mut fm.compute_budget),
         ln_a: std::mem::take(&mut fm.ln_a),
         how: std::mem::take(&mut fm.how),
+        innovation_value: std::mem::take(&mut fm.innovation_value),
     };
     let parts = {
         let wc = &mut wr_cols;
@@ -203,6 +205,7 @@ pub fn rd_and_compute(w: &mut World) {
             par::Col::new(&mut wc.compute_budget),
         );
         let (ln_a, how) = (par::Col::new(&mut wc.ln_a), par::Col::new(&mut wc.how));
+        let innovation_value = par::Col::new(&mut wc.innovation_value);
         let wr: &World = w;
         let grants_on = wr.cfg.on(Instrument::RdGrants);
         let g = &wr.cfg.s.policy.rd_grants;
@@ -227,6 +230,11 @@ pub fn rd_and_compute(w: &mut World) {
             bill.set(f, o.bill);
             used.set(f, o.used);
             budget.set(f, pl.compute_budget);
+            // The value of an innovation: the rise in ln A times a year's sales (for validation).
+            let before = ln_a.get(f);
+            if o.ln_a > before && (o.how == crate::state::how::INNOVATION || o.how == crate::state::how::RADICAL) {
+                innovation_value.set(f, innovation_value.get(f) + (o.ln_a - before) * 12.0 * wr.firms.revenue[f]);
+            }
             ln_a.set(f, o.ln_a);
             how.set(f, o.how);
             p.to_compute.add(o.bill);
@@ -261,6 +269,7 @@ pub fn rd_and_compute(w: &mut World) {
     fm.compute_budget = wr_cols.compute_budget;
     fm.ln_a = wr_cols.ln_a;
     fm.how = wr_cols.how;
+    fm.innovation_value = wr_cols.innovation_value;
     // Combine the chunks in order.
     let (mut to_compute, mut to_households) = (Neumaier::default(), Neumaier::default());
     let (mut used, mut served) = (0.0, 0u64);

@@ -1,0 +1,177 @@
+//! The two experiments of MODEL.md, run with common random numbers (the same seeds in every
+//! arm) by the experiments crate's comparison and sweep:
+//!
+//! - founder insurance on against off: entry rises; entrants' quality and survival stay the
+//!   same (Hombert, Schoar, Sraer, Thesmar 2020);
+//! - the guidance fund's LP share cap swept from 0 to 100%: a moderate public share crowds
+//!   private capital in, a high share does worse (Brander, Du, Hellmann 2015).
+
+use std::collections::BTreeMap;
+
+use crate::data::RunData;
+use crate::estimators::KaplanMeier;
+use crate::facts::{Fact, Rule};
+use crate::figures::{Series, Style, chart};
+
+/// The path swept in the guidance-fund experiment.
+pub const SHARE_PATH: &str = "policy.guidance_fund.share_cap";
+/// The path switched in the insurance experiment.
+pub const INSURANCE_PATH: &str = "policy.founder_insurance.enabled";
+/// Shares of the sweep (grid of five points from 0 to 1).
+pub const SHARES: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
+
+/// Entrants, share of entrants raising VC, and their 3-year Kaplan-Meier survival.
+type EntrantStats = (f64, f64, f64);
+
+fn entrant_stats(r: &RunData) -> EntrantStats {
+    let n = r.entrants.len() as f64;
+    let funded = r.entrant_funded.iter().filter(|&&f| f).count() as f64 / n.max(1.0);
+    let obs: Vec<(f64, bool)> = r.entrants.iter().map(|e| (e.1, e.2)).collect();
+    (n, funded, KaplanMeier::fit(&obs).at(3.0).0)
+}
+
+/// The insurance facts from pairs (insurance off, insurance on) of the same seed.
+pub fn insurance_facts(pairs: &[(RunData, RunData)], fig: Option<&std::path::Path>) -> Result<Vec<Fact>, String> {
+    let stats: Vec<(EntrantStats, EntrantStats)> =
+        pairs.iter().map(|(off, on)| (entrant_stats(off), entrant_stats(on))).collect();
+    let entry: Vec<f64> = stats.iter().map(|(a, b)| b.0 / a.0 - 1.0).collect();
+    let quality: Vec<f64> = stats.iter().map(|(a, b)| b.1 / a.1 - 1.0).collect();
+    let survival: Vec<f64> = stats.iter().map(|(a, b)| b.2 - a.2).collect();
+    let src = "Hombert, Schoar, Sraer, Thesmar 2020 (France, 2002)";
+    let facts = vec![
+        Fact::new(
+            "insurance-entry",
+            "founder insurance raises entry",
+            "firms founded in the run, insurance on / off - 1 (paired seeds)",
+            "> 0",
+            Rule::Above(0.0),
+            src,
+            entry.clone(),
+            format!("{} paired seeds", pairs.len()),
+        ),
+        Fact::new(
+            "insurance-quality",
+            "founder insurance: entrants' quality unchanged",
+            "share of entrants raising VC, insurance on / off - 1 (paired seeds)",
+            "about 0 (-10% to +10%)",
+            Rule::Between(-0.1, 0.1),
+            src,
+            quality.clone(),
+            String::new(),
+        ),
+        Fact::new(
+            "insurance-survival",
+            "founder insurance: entrants' survival unchanged",
+            "3-year Kaplan-Meier survival of entrants, insurance on minus off (paired seeds)",
+            "about 0 (-5 to +5 points)",
+            Rule::Between(-0.05, 0.05),
+            src,
+            survival.clone(),
+            String::new(),
+        ),
+    ];
+    if let Some(dir) = fig {
+        let idx = |v: &[f64]| v.iter().enumerate().map(|(i, x)| ((i + 1) as f64, *x)).collect::<Vec<_>>();
+        let n = pairs.len() as f64 + 1.0;
+        chart(
+            &dir.join("insurance.svg"),
+            "Founder insurance on against off, per seed",
+            "paired seed",
+            "change (on against off)",
+            &[
+                Series::new("entry: relative change", idx(&entry), Style::Points),
+                Series::new("quality (share raising VC): relative change", idx(&quality), Style::Points),
+                Series::new("3-year survival: difference", idx(&survival), Style::Points),
+                Series::new("no change", vec![(0.0, 0.0), (n, 0.0)], Style::Reference),
+            ],
+        )?;
+    }
+    Ok(facts)
+}
+
+/// Private venture capital invested over the run (CNY bn): all VC invested minus the guidance
+/// fund's own capital invested.
+fn private_vc(r: &RunData) -> f64 {
+    let total: f64 =
+        crate::data::reals(&r.years, "vc_invested_bn", "years").map(|v| v.iter().sum()).unwrap_or(f64::NAN);
+    let gf =
+        crate::data::reals(&r.years, "gf_invested_bn", "years").ok().and_then(|v| v.last().copied()).unwrap_or(0.0);
+    total - gf
+}
+
+/// Pooled multiple (total value / total cost) of the run's deals 3+ years old.
+fn tvpi(r: &RunData) -> f64 {
+    let (c, v) = r.deals.iter().fold((0.0, 0.0), |a, d| (a.0 + d.0, a.1 + d.1));
+    if c > 0.0 { v / c } else { f64::NAN }
+}
+
+/// The guidance-fund facts from runs keyed by (seed, share).
+pub fn guidance_facts(
+    runs: &BTreeMap<(u64, u64), RunData>,
+    fig: Option<&std::path::Path>,
+) -> Result<Vec<Fact>, String> {
+    let key = |s: f64| (s * 1000.0).round() as u64;
+    let seeds: Vec<u64> = {
+        let mut v: Vec<u64> = runs.keys().map(|k| k.0).collect();
+        v.dedup();
+        v
+    };
+    let at = |seed: u64, s: f64, f: &dyn Fn(&RunData) -> f64| runs.get(&(seed, key(s))).map_or(f64::NAN, f);
+    let mut crowd = Vec::new();
+    let mut high = Vec::new();
+    for &seed in &seeds {
+        let p0 = at(seed, 0.0, &private_vc);
+        let moderate = at(seed, 0.25, &private_vc).max(at(seed, 0.5, &private_vc));
+        crowd.push(moderate / p0 - 1.0);
+        let t_mod = at(seed, 0.25, &tvpi).max(at(seed, 0.5, &tvpi));
+        high.push(at(seed, 1.0, &tvpi) / t_mod - 1.0);
+    }
+    let src = "Brander, Du, Hellmann 2015";
+    let facts = vec![
+        Fact::new(
+            "gvc-crowd-in",
+            "government VC: a moderate public LP share crowds in",
+            "private VC invested over the run at the better of 25%/50% share cap / at 0% - 1 (paired seeds)",
+            "> 0",
+            Rule::Above(0.0),
+            src,
+            crowd,
+            format!("share cap {SHARE_PATH} swept over {SHARES:?}"),
+        ),
+        Fact::new(
+            "gvc-high-share",
+            "government VC: a high public share underperforms",
+            "pooled deal multiple at 100% share cap / at the better of 25%/50% - 1 (paired seeds)",
+            "< 0",
+            Rule::Below(0.0),
+            src,
+            high,
+            String::new(),
+        ),
+    ];
+    if let Some(dir) = fig {
+        let mut pv = Vec::new();
+        let mut tv = Vec::new();
+        for s in SHARES {
+            let p: Vec<f64> = seeds.iter().map(|&seed| at(seed, s, &private_vc)).collect();
+            let t: Vec<f64> = seeds.iter().map(|&seed| at(seed, s, &tvpi)).collect();
+            let p0: Vec<f64> = seeds.iter().map(|&seed| at(seed, 0.0, &private_vc)).collect();
+            let rel: Vec<f64> = p.iter().zip(&p0).map(|(a, b)| a / b).collect();
+            pv.push((s, crate::estimators::quantile(&rel, 0.5)));
+            tv.push((s, crate::estimators::quantile(&t, 0.5)));
+        }
+        chart(
+            &dir.join("guidance-fund.svg"),
+            "Guidance fund LP share cap (medians over seeds)",
+            "share cap of the guidance fund in GP funds",
+            "ratio",
+            &[
+                Series::new("private VC invested / at 0%", pv.clone(), Style::Line),
+                Series::new("", pv, Style::Points),
+                Series::new("pooled deal multiple", tv.clone(), Style::Line),
+                Series::new("", tv, Style::Points),
+            ],
+        )?;
+    }
+    Ok(facts)
+}
