@@ -291,7 +291,7 @@ params! {
         /// Share of a start-of-run fund's commitment already invested (funds of mixed vintages).
         start_invested_share: f64 = 0.4, SHARE, "share";
         /// Dispersion of a start-of-run venture-backed firm's valuation around its revenue multiple (log sd). Calibrated to 24 unicorns (Hurun 2024).
-        start_valuation_log_sd: f64 = 1.3, real(0.0, 3.0), "log points";
+        start_valuation_log_sd: f64 = 1.4, real(0.0, 3.0), "log points";
         /// Investment period of a GP fund. Source: MODEL.md (5 years).
         investment_period_years: f64 = 5.0, real(0.1, 50.0), "years";
         /// Life of a GP fund. Source: MODEL.md (10 years).
