@@ -83,18 +83,7 @@ fn is_count(unit: &str) -> bool {
     matches!(base, "firms" | "people" | "pilots" | "deals" | "funds" | "jobs")
 }
 
-/// `1234567` as `1,234,567`.
-pub fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
+pub use seedbed_report::thousands;
 
 #[cfg(test)]
 mod tests {

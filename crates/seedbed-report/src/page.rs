@@ -28,7 +28,7 @@ pub fn format_value(x: f64, unit: &str) -> String {
 }
 
 /// `1234567` as `1,234,567`.
-fn thousands(n: i64) -> String {
+pub fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
