@@ -48,10 +48,10 @@ fn phase(bencher: divan::Bencher, name: &str) {
 #[divan::bench(sample_count = 20, sample_size = 1)]
 fn month(bencher: divan::Bencher) {
     let bytes = checkpoint();
-    bencher
-        .with_inputs(|| Simulation::resume(bytes).expect("the checkpoint restores").0)
-        .bench_local_values(|mut sim| {
+    bencher.with_inputs(|| Simulation::resume(bytes).expect("the checkpoint restores").0).bench_local_values(
+        |mut sim| {
             sim.step();
             sim
-        });
+        },
+    );
 }

@@ -100,7 +100,11 @@ pub fn fill_fold<T: Send + Default + Clone, A: Send>(
 
 /// Folds over the live firms in parallel, chunk by chunk; returns the chunk accumulators in
 /// chunk order.
-pub fn fold_live<A: Send>(live: &[u32], init: impl Fn() -> A + Sync, body: impl Fn(usize, usize, &mut A) + Sync) -> Vec<A> {
+pub fn fold_live<A: Send>(
+    live: &[u32],
+    init: impl Fn() -> A + Sync,
+    body: impl Fn(usize, usize, &mut A) + Sync,
+) -> Vec<A> {
     live.par_chunks(CHUNK)
         .enumerate()
         .map(|(c, ids)| {
@@ -203,7 +207,10 @@ mod tests {
         };
         let a = run(1, &mut rows);
         let b = run(3, &mut rows);
-        assert_eq!(a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), b.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+        assert_eq!(
+            a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            b.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+        );
         let direct: f64 = rows.iter().filter(|r| r.0 == 3).map(|r| r.1).sum();
         assert!((a[3] - direct).abs() < 1e-12);
     }
@@ -212,10 +219,15 @@ mod tests {
     fn fill_fold_keeps_row_order() {
         let live: Vec<u32> = (0..20_000).map(|i| i * 3).collect();
         let mut out: Vec<u64> = Vec::new();
-        let parts = fill_fold(&live, &mut out, || 0u64, |j, f, a| {
-            *a += 1;
-            (j * 10_000 + f) as u64
-        });
+        let parts = fill_fold(
+            &live,
+            &mut out,
+            || 0u64,
+            |j, f, a| {
+                *a += 1;
+                (j * 10_000 + f) as u64
+            },
+        );
         assert_eq!(parts.iter().sum::<u64>(), 20_000);
         assert!(out.iter().enumerate().all(|(j, &v)| v == (j * 10_000 + j * 3) as u64));
     }

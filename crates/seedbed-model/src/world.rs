@@ -643,8 +643,10 @@ impl World {
                 crate::phases::finance::invest_initial(self, f, fund as u32, amount, fin.dilution[i], s);
             }
             let k = self.firms.industry[fi] as usize;
-            let by_revenue =
-                self.cfg.ind.revenue_multiple[k] * 12.0 * self.firms.revenue[fi] * (fin.start_valuation_log_sd * r.normal()).exp();
+            let by_revenue = self.cfg.ind.revenue_multiple[k]
+                * 12.0
+                * self.firms.revenue[fi]
+                * (fin.start_valuation_log_sd * r.normal()).exp();
             self.firms.valuation[fi] = self.firms.valuation[fi].max(by_revenue);
         }
         self.dry_powder_start = self.funds.iter().map(|f| f.uncalled()).sum();

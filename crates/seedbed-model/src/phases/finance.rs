@@ -415,7 +415,10 @@ fn bank(w: &mut World) {
     let wr: &World = w;
     let loans = crate::par::select_live(&wr.firms.live, |fi, out| {
         let fm = &wr.firms;
-        if fm.revenue[fi] <= 0.0 || fm.profit[fi] <= 0.0 || fm.age(fi, wr.month) < min_age || fm.last_round[fi] == wr.month
+        if fm.revenue[fi] <= 0.0
+            || fm.profit[fi] <= 0.0
+            || fm.age(fi, wr.month) < min_age
+            || fm.last_round[fi] == wr.month
         {
             return;
         }

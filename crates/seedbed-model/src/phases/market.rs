@@ -10,9 +10,9 @@ use rayon::prelude::*;
 
 use crate::config::{Instrument, stage, tier};
 use crate::events::Kind;
+use crate::par::{self, IndustrySums};
 use crate::rng::{Draw, Phase, stream};
 use crate::state::*;
-use crate::par::{self, IndustrySums};
 use crate::world::{Neumaier, World};
 
 /// One firm's market quantities this month (a row per live firm, in live order).
@@ -90,11 +90,16 @@ pub fn product_market(w: &mut World) {
     // Replicator: shares move with competitiveness relative to the share-weighted mean.
     let parts = {
         let wr: &World = w;
-        par::fill_fold(&wr.firms.live, &mut rows, || IndustrySums::<2>::new(n_ind), |_, f, s| {
-            let r = row(wr, f);
-            s.add(r.k as usize, [r.share * r.e, r.share]);
-            r
-        })
+        par::fill_fold(
+            &wr.firms.live,
+            &mut rows,
+            || IndustrySums::<2>::new(n_ind),
+            |_, f, s| {
+                let r = row(wr, f);
+                s.add(r.k as usize, [r.share * r.e, r.share]);
+                r
+            },
+        )
     };
     let s = IndustrySums::combine(n_ind, &parts);
     let (se, sf) = (s.get(0), s.get(1));
@@ -371,7 +376,10 @@ fn book(w: &World, c: &Cols, f: usize, r: &Row, a: &Account, sold: &[f64], p: &m
     c.share.set(f, if sold[k] > 0.0 { rev / sold[k] } else { 0.0 });
     c.revenue_prev.set(f, c.revenue.get(f));
     c.revenue.set(f, rev);
-    c.cash.set(f, c.cash.get(f) + rev - a.inputs - a.wages - a.rent - a.interest - a.principal - a.vat - a.tax - a.payout);
+    c.cash.set(
+        f,
+        c.cash.get(f) + rev - a.inputs - a.wages - a.rent - a.interest - a.principal - a.vat - a.tax - a.payout,
+    );
     let debt = c.debt.get(f) - a.principal;
     if debt <= 1e-12 {
         c.debt.set(f, 0.0);
@@ -489,12 +497,16 @@ fn book_and_tally(w: &mut World, market: Option<(&[Row], &[Account], &[f64])>) {
     let parts = {
         let cols = written.cols();
         let wr: &World = w;
-        par::fold_live(&wr.firms.live, || Part::new(n_ind), |j, f, p| {
-            if let Some((rows, acc, sold)) = market {
-                book(wr, &cols, f, &rows[j], &acc[j], sold, p);
-            }
-            tally_firm(wr, &cols, unicorn_age, f, p);
-        })
+        par::fold_live(
+            &wr.firms.live,
+            || Part::new(n_ind),
+            |j, f, p| {
+                if let Some((rows, acc, sold)) = market {
+                    book(wr, &cols, f, &rows[j], &acc[j], sold, p);
+                }
+                tally_firm(wr, &cols, unicorn_age, f, p);
+            },
+        )
     };
     written.put(&mut w.firms);
     let t = &mut w.tally;

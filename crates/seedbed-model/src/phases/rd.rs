@@ -7,12 +7,11 @@
 //! probability (1 - exp(-zeta_im RD_eff)) exp(-gap / g0) and closes part of the gap to the
 //! industry's best. RD_eff is researcher-months x skill x compute factor x knowledge x platform.
 
-
 use crate::config::{Instrument, stage};
+use crate::par;
 use crate::phases::compute;
 use crate::rng::{Draw, Phase, stream, uniform_at};
 use crate::state::*;
-use crate::par;
 use crate::world::{Neumaier, World};
 
 /// What one firm decides and draws this month (computed in parallel, applied in id order).
@@ -178,7 +177,8 @@ pub fn rd_and_compute(w: &mut World) {
     // Compute market.
     let c = w.cfg.s.compute.clone();
     let firm_capacity = w.compute.capacity * (1.0 - c.outside_use_share);
-    let clr = compute::clear(spend, firm_capacity, c.price_base_m_per_eflops_month, c.price_steepness, c.utilisation_max);
+    let clr =
+        compute::clear(spend, firm_capacity, c.price_base_m_per_eflops_month, c.price_steepness, c.utilisation_max);
     w.compute.price = clr.price;
     w.compute.utilisation = clr.utilisation;
     w.compute.rationed = clr.ration < 1.0;
@@ -198,7 +198,8 @@ pub fn rd_and_compute(w: &mut World) {
     };
     let parts = {
         let wc = &mut wr_cols;
-        let (cash, rd, rd_ytd) = (par::Col::new(&mut wc.cash), par::Col::new(&mut wc.rd), par::Col::new(&mut wc.rd_ytd));
+        let (cash, rd, rd_ytd) =
+            (par::Col::new(&mut wc.cash), par::Col::new(&mut wc.rd), par::Col::new(&mut wc.rd_ytd));
         let (bill, used, budget) = (
             par::Col::new(&mut wc.compute_bill),
             par::Col::new(&mut wc.compute_used),
