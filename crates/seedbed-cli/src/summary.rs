@@ -63,27 +63,13 @@ pub(crate) fn format_value(v: Option<f64>, unit: &str) -> (String, String) {
     }
 }
 
-/// A real for display: two decimals from 1 to 1000, three significant digits below 1,
-/// whole numbers with separators from 1000.
-fn decimal(x: f64) -> String {
-    let a = x.abs();
-    if a >= 1000.0 {
-        thousands(x.round() as i64)
-    } else if a >= 1.0 || a == 0.0 {
-        format!("{x:.2}")
-    } else {
-        let digits = (2 - a.log10().floor() as i64).clamp(2, 8) as usize;
-        format!("{x:.digits$}")
-    }
-}
-
 /// Units of things counted in whole numbers.
 fn is_count(unit: &str) -> bool {
     let base = unit.split('/').next().unwrap_or(unit);
     matches!(base, "firms" | "people" | "pilots" | "deals" | "funds" | "jobs")
 }
 
-pub use seedbed_report::thousands;
+pub use seedbed_report::{decimal, thousands};
 
 #[cfg(test)]
 mod tests {

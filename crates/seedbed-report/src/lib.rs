@@ -18,7 +18,7 @@ mod page;
 
 pub use chart::svg_chart;
 pub use data::{Chart, Dataset, Kind, Line, Table, TableRow, load};
-pub use page::{format_value, html, thousands};
+pub use page::{decimal, format_value, html, thousands};
 
 use std::path::PathBuf;
 

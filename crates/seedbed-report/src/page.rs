@@ -16,6 +16,12 @@ pub fn format_value(x: f64, unit: &str) -> String {
     if matches!(base, "firms" | "people" | "pilots" | "deals" | "funds" | "jobs") && (x - x.round()).abs() < 1e-9 {
         return thousands(x.round() as i64);
     }
+    decimal(x)
+}
+
+/// A real for display: two decimals from 1 to 1000, three significant digits below 1,
+/// whole numbers with separators from 1000.
+pub fn decimal(x: f64) -> String {
     let a = x.abs();
     if a >= 1000.0 {
         thousands(x.round() as i64)
