@@ -264,10 +264,14 @@ params! {
         cost_weight: f64 = 0.5, NONNEG, "";
         /// Competitiveness bonus of a firm with a validated pilot.
         pilot_competitiveness_bonus: f64 = 0.15, NONNEG, "log points";
-        /// Standard deviation of a monthly idiosyncratic demand shock of a one-person firm.
-        shock_sd: f64 = 0.12, NONNEG, "log points";
-        /// Exponent beta in shock sd = shock_sd x (employees+1)^-beta. Source: Stanley et al. 1996 (about 0.2).
-        shock_size_exponent: f64 = 0.2, real(0.0, 2.0), "exponent";
+        /// Probability a month that a firm's demand takes a shock (a customer won or lost).
+        shock_events_per_month: f64 = 0.1, SHARE, "1/month";
+        /// Standard deviation of one demand shock of the smallest business (size unit below).
+        shock_sd: f64 = 0.5, NONNEG, "log points";
+        /// Exponent beta in shock sd = shock_sd x (units+1)^-beta, units = whole `shock_size_unit_m_per_month` of last month's demand. Calibrated so that the slope of growth volatility on sales is about -0.2 (Stanley et al. 1996): steeper than that slope, because capacity steps and the replicator add volatility that does not fall with size.
+        shock_size_exponent: f64 = 0.35, real(0.0, 2.0), "exponent";
+        /// Size unit of the demand shock: monthly sales of the smallest business (a firm below it has the full `shock_sd`).
+        shock_size_unit_m_per_month: f64 = 0.01, real(1e-6, 1e6), "CNY m/month";
         /// Spare capacity of the firm sector at the start: labour productivity is set so capacity = demand x (1 + this).
         spare_capacity_start: f64 = 0.05, real(0.0, 10.0), "share";
         /// Firms plan employment for expected sales x (1 + this).
@@ -291,7 +295,7 @@ params! {
         /// Share of a start-of-run fund's commitment already invested (funds of mixed vintages).
         start_invested_share: f64 = 0.4, SHARE, "share";
         /// Dispersion of a start-of-run venture-backed firm's valuation around its revenue multiple (log sd). Calibrated to 24 unicorns (Hurun 2024).
-        start_valuation_log_sd: f64 = 1.4, real(0.0, 3.0), "log points";
+        start_valuation_log_sd: f64 = 1.5, real(0.0, 3.0), "log points";
         /// Investment period of a GP fund. Source: MODEL.md (5 years).
         investment_period_years: f64 = 5.0, real(0.1, 50.0), "years";
         /// Life of a GP fund. Source: MODEL.md (10 years).
@@ -344,6 +348,8 @@ params! {
     pub struct Exit {
         /// Monthly hazard that a firm closes for reasons outside the model (owner retires, moves). Calibrated to exits of 8-10% a year.
         closure_hazard: f64 = 0.007, SHARE, "1/month";
+        /// Monthly hazard that an early-stage venture (its last round a seed or A round) closes: the product or the team fails. Later stages close at `closure_hazard`. Calibrated to 55-65% of VC deals losing money (Kerr, Nanda, Rhodes-Kropf 2014).
+        venture_closure_hazard: f64 = 0.01, SHARE, "1/month";
         /// Smallest valuation to list (IPO).
         ipo_min_valuation_m: f64 = 3_000.0, NONNEG, "CNY m";
         /// Smallest annual revenue to list. Source: STAR market and main-board thresholds (100 m and more).

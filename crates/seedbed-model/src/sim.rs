@@ -136,7 +136,12 @@ impl Simulation {
             .real("profit_m", "CNY m/month", "Profit after tax in the last month", f64s(&|i| f.profit[i]))
             .real("cash_m", "CNY m", "Cash", f64s(&|i| f.cash[i]))
             .real("debt_m", "CNY m", "Bank debt", f64s(&|i| f.debt[i]))
-            .real("market_share", "share", "Share of the industry's sales", f64s(&|i| f.share[i]))
+            .real(
+                "market_share",
+                "share",
+                "Share of the industry's demand (its customers; sales can be less when capacity binds)",
+                f64s(&|i| f.share[i]),
+            )
             .real("ln_a", "log productivity", "Technology ln A", f64s(&|i| f.ln_a[i]))
             .real(
                 "gap_to_frontier",

@@ -131,7 +131,8 @@ pub struct World {
     pub gf_pipeline: f64,
     /// Private LP money offered and not yet committed (at most a year's supply).
     pub lp_pool: f64,
-    /// Demand-shock sd by firm size: shock_sd x (employees + 1)^-beta for sizes up to its length.
+    /// Demand-shock sd by firm size: shock_sd x (units + 1)^-beta for sizes up to its length, with
+    /// units = whole `market.shock_size_unit_m_per_month` of the firm's demand.
     pub shock_sd_by_size: Vec<f64>,
 }
 

@@ -1,6 +1,8 @@
 //! Phase 9, exit (MODEL.md): a firm with negative cash and no financing fails; its employees
 //! become unemployed, and so does its founder, with insurance months if the policy holds.
-//! Small bootstrapped firms also close for reasons outside the model (a constant hazard).
+//! Unlisted firms also close for reasons outside the model at a constant hazard: when the owner
+//! retires or moves, and early-stage ventures (seed or A round, at a higher hazard) when the
+//! product or the team fails, so that most VC deals lose money (Kerr, Nanda, Rhodes-Kropf 2014).
 //! Venture-backed firms that qualify may list (IPO) or be acquired; proceeds go to the cap table.
 
 use crate::config::{Instrument, stage};
@@ -30,7 +32,8 @@ pub fn exits(w: &mut World) {
         }
         let st = wr.firms.stage[fi];
         let u = uniform_at(wr.seed, Phase::Exit, month, u64::from(f));
-        if st == stage::BOOTSTRAPPED && wr.firms.flags[fi] & fflag::PLATFORM == 0 && u < ex.closure_hazard {
+        let hazard = if matches!(st, stage::SEED | stage::A) { ex.venture_closure_hazard } else { ex.closure_hazard };
+        if st < stage::LISTED && wr.firms.flags[fi] & fflag::PLATFORM == 0 && u < hazard {
             out.push(Fate::Fail(f, "closed"));
             return;
         }

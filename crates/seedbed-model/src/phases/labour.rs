@@ -304,8 +304,9 @@ fn matching(w: &mut World) {
     let open = crate::par::select_live(&wr.firms.live, |fi, out: &mut Vec<(u32, u32)>| {
         let n = f64::from(wr.firms.employees[fi]);
         let gap = f64::from(wr.firms.desired[fi]) - n;
-        if gap >= 1.0 {
-            let v = gap.min(l.hire_rate_max * n + l.hire_min).floor() as u32;
+        // Vacancies round the gap to whole workers (a gap of half a worker or more is a vacancy).
+        if gap >= 0.5 {
+            let v = gap.min(l.hire_rate_max * n + l.hire_min).round() as u32;
             if v > 0 {
                 out.push((fi as u32, v));
             }

@@ -1,10 +1,13 @@
 //! Phase 7, product market (MODEL.md; K+S, Dosi et al. 2010): each industry's demand is shared
 //! by replicator dynamics on competitiveness, f_i' = f_i (1 + chi (E_i - E_mean)), with E the
-//! log technology plus a pilot validation bonus, times an idiosyncratic demand shock whose
-//! standard deviation falls with size as (n+1)^-beta (Stanley et al. 1996). Sales are capped by
-//! capacity (workers x productivity); demand above capacity goes to competitors with spare
-//! capacity. Revenue pays bought-in inputs, wages, rent, interest and taxes; profitable
-//! bootstrapped and listed firms pay out part of profit. Firms then plan next month's employment.
+//! log technology plus a pilot validation bonus, times idiosyncratic demand shocks: discrete
+//! events (a customer won or lost) whose standard deviation falls with the size of the business
+//! as (units+1)^-beta (Stanley et al. 1996). Sales are capped by capacity (workers x
+//! productivity); demand above capacity goes to competitors with spare capacity for the month,
+//! while the firm keeps its customers' share (its demand share, not its sales share), so a firm
+//! that hires in whole workers does not lose its market to larger firms step by step. Revenue
+//! pays bought-in inputs, wages, rent, interest and taxes; profitable bootstrapped and listed
+//! firms pay out part of profit. Firms then plan next month's employment.
 
 use rayon::prelude::*;
 
@@ -51,17 +54,26 @@ fn row(w: &World, f: usize) -> Row {
     let k = w.firms.industry[f] as usize;
     let n = f64::from(w.firms.employees[f]) + 1.0;
     let bonus = if w.firms.pilot_until[f] > w.month { m.pilot_competitiveness_bonus } else { 0.0 };
-    let sd = match w.shock_sd_by_size.get(w.firms.employees[f] as usize) {
-        Some(&sd) => sd,
-        None => m.shock_sd * n.powf(-m.shock_size_exponent),
-    };
+    // Demand shocks arrive as discrete events (a customer won or lost) with a monthly
+    // probability; an event's size falls with the size of the business: last month's demand in
+    // whole units of the smallest business's sales (Stanley et al. 1996).
     let mut r = stream(w.seed, Phase::Market, w.month as u32, f as u64);
+    let shock = if r.unif() < m.shock_events_per_month {
+        let units = (w.firms.share[f] * w.ind.demand[k] / m.shock_size_unit_m_per_month).floor().max(0.0);
+        let sd = match w.shock_sd_by_size.get(units as usize) {
+            Some(&sd) => sd,
+            None => m.shock_sd * (units + 1.0).powf(-m.shock_size_exponent),
+        };
+        sd * r.normal() - 0.5 * sd * sd
+    } else {
+        0.0
+    };
     let prod = productivity(w, f);
     Row {
         k: k as u32,
         f: f as u32,
         e: w.firms.ln_a[f] + bonus,
-        shock: sd * r.normal() - 0.5 * sd * sd,
+        shock,
         prod,
         cap: n * prod,
         share: w.firms.share[f],
@@ -126,28 +138,20 @@ pub fn product_market(w: &mut World) {
     // The spill-over of unserved demand, then each firm's accounts.
     acc.clear();
     acc.resize(rows.len(), Account::default());
-    let sold = {
+    {
         let wr: &World = w;
         let ctx = AccountCtx::new(wr);
-        let parts: Vec<IndustrySums<1>> = rows
-            .par_chunks_mut(par::CHUNK)
-            .zip(acc.par_chunks_mut(par::CHUNK))
-            .map(|(rc, ac)| {
-                let mut s = IndustrySums::<1>::new(n_ind);
-                for (r, a) in rc.iter_mut().zip(ac) {
-                    let k = r.k as usize;
-                    if unserved[k] > 0.0 && spare[k] > 0.0 {
-                        r.sales += unserved[k].min(spare[k]) * r.cap / spare[k];
-                    }
-                    s.add(k, [r.sales]);
-                    *a = account(wr, &ctx, r.f as usize, r);
+        rows.par_chunks_mut(par::CHUNK).zip(acc.par_chunks_mut(par::CHUNK)).for_each(|(rc, ac)| {
+            for (r, a) in rc.iter_mut().zip(ac) {
+                let k = r.k as usize;
+                if unserved[k] > 0.0 && spare[k] > 0.0 {
+                    r.sales += unserved[k].min(spare[k]) * r.cap / spare[k];
                 }
-                s
-            })
-            .collect();
-        IndustrySums::combine(n_ind, &parts).get(0)
-    };
-    book_and_tally(w, Some((&rows, &acc, &sold)));
+                *a = account(wr, &ctx, r.f as usize, r);
+            }
+        });
+    }
+    book_and_tally(w, Some((&rows, &acc)));
     BUFFERS.with(|b| *b.borrow_mut() = (rows, acc));
 }
 
@@ -370,10 +374,11 @@ impl Part {
 
 /// Books firm `f`'s sales and accounts: revenue, cash, debt, profit, next month's desired
 /// employment, and the flows to the outside sectors.
-fn book(w: &World, c: &Cols, f: usize, r: &Row, a: &Account, sold: &[f64], p: &mut Part) {
+fn book(w: &World, c: &Cols, f: usize, r: &Row, a: &Account, p: &mut Part) {
     let k = r.k as usize;
     let rev = r.sales;
-    c.share.set(f, if sold[k] > 0.0 { rev / sold[k] } else { 0.0 });
+    // The share carried to next month is of demand (the firm's customers), not of sales.
+    c.share.set(f, if w.ind.demand[k] > 0.0 { r.demand / w.ind.demand[k] } else { 0.0 });
     c.revenue_prev.set(f, c.revenue.get(f));
     c.revenue.set(f, rev);
     c.cash.set(
@@ -490,7 +495,7 @@ pub fn tally(w: &mut World) {
 /// One parallel pass over the live firms: books the month's accounts (when the market ran)
 /// and tallies; then combines the chunks' parts in order, writes the tally, pays the sectors,
 /// and records breakthroughs and support claims in firm-id order.
-fn book_and_tally(w: &mut World, market: Option<(&[Row], &[Account], &[f64])>) {
+fn book_and_tally(w: &mut World, market: Option<(&[Row], &[Account])>) {
     let n_ind = w.cfg.n_ind;
     let unicorn_age = (w.cfg.s.tiers.unicorn_max_age_years * 12.0) as i32;
     let mut written = Written::take(&mut w.firms);
@@ -501,8 +506,8 @@ fn book_and_tally(w: &mut World, market: Option<(&[Row], &[Account], &[f64])>) {
             &wr.firms.live,
             || Part::new(n_ind),
             |j, f, p| {
-                if let Some((rows, acc, sold)) = market {
-                    book(wr, &cols, f, &rows[j], &acc[j], sold, p);
+                if let Some((rows, acc)) = market {
+                    book(wr, &cols, f, &rows[j], &acc[j], p);
                 }
                 tally_firm(wr, &cols, unicorn_age, f, p);
             },
