@@ -63,6 +63,9 @@ pub struct RunData {
     pub entrant_funded: Vec<bool>,
     /// VC deals of the run made at least three years before its end: (cost, value).
     pub deals: Vec<(f64, f64)>,
+    /// The same for the deals of guidance-backed investors (the guidance fund an LP of the GP
+    /// fund, or investing directly).
+    pub guidance_deals: Vec<(f64, f64)>,
     /// Founders with two firms founded during the run, in order: (outcome of the previous
     /// firm or `None` for a first-timer, outcome of this firm).
     pub serial: Vec<(Option<Outcome>, Outcome)>,
@@ -110,9 +113,13 @@ impl RunData {
         let dm = ints(&deals, "month_index", "deals")?;
         let cost = reals(&deals, "cost_m", "deals")?;
         let value = reals(&deals, "value_m", "deals")?;
+        let guidance = ints(&deals, "guidance", "deals")?;
         for i in 0..dm.len() {
             if dm[i] >= 0 && dm[i] <= months - DEAL_MIN_AGE_MONTHS && cost[i] > 0.0 {
                 d.deals.push((cost[i], value[i]));
+                if guidance[i] != 0 {
+                    d.guidance_deals.push((cost[i], value[i]));
+                }
             }
         }
 

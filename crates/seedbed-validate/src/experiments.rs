@@ -99,9 +99,15 @@ fn private_vc(r: &RunData) -> f64 {
     total - gf
 }
 
-/// Pooled multiple (total value / total cost) of the run's deals 3+ years old.
-fn tvpi(r: &RunData) -> f64 {
-    let (c, v) = r.deals.iter().fold((0.0, 0.0), |a, d| (a.0 + d.0, a.1 + d.1));
+/// Share of the guidance-backed deals 3+ years old that return at least their cost.
+fn guidance_success(r: &RunData) -> f64 {
+    let d = &r.guidance_deals;
+    if d.is_empty() { f64::NAN } else { d.iter().filter(|(c, v)| v >= c).count() as f64 / d.len() as f64 }
+}
+
+/// Pooled multiple (total value / total cost) of the guidance-backed deals 3+ years old.
+fn guidance_multiple(r: &RunData) -> f64 {
+    let (c, v) = r.guidance_deals.iter().fold((0.0, 0.0), |a, d| (a.0 + d.0, a.1 + d.1));
     if c > 0.0 { v / c } else { f64::NAN }
 }
 
@@ -119,13 +125,30 @@ pub fn guidance_facts(
     let at = |seed: u64, s: f64, f: &dyn Fn(&RunData) -> f64| runs.get(&(seed, key(s))).map_or(f64::NAN, f);
     let mut crowd = Vec::new();
     let mut high = Vec::new();
+    let mut multiple = Vec::new();
+    // Relative change of `f` at a 100% share cap against the better of 25% and 50%.
+    let high_vs_moderate =
+        |seed: u64, f: &dyn Fn(&RunData) -> f64| at(seed, 1.0, f) / at(seed, 0.25, f).max(at(seed, 0.5, f)) - 1.0;
     for &seed in &seeds {
         let p0 = at(seed, 0.0, &private_vc);
         let moderate = at(seed, 0.25, &private_vc).max(at(seed, 0.5, &private_vc));
         crowd.push(moderate / p0 - 1.0);
-        let t_mod = at(seed, 0.25, &tvpi).max(at(seed, 0.5, &tvpi));
-        high.push(at(seed, 1.0, &tvpi) / t_mod - 1.0);
+        high.push(high_vs_moderate(seed, &guidance_success));
+        multiple.push(high_vs_moderate(seed, &guidance_multiple));
     }
+    let multiple_note = {
+        let mut m: Vec<f64> = multiple.iter().copied().filter(|x| x.is_finite()).collect();
+        m.sort_by(f64::total_cmp);
+        match (m.first(), m.last()) {
+            (Some(lo), Some(hi)) => format!(
+                "pooled multiple of the same deals, 100% against the better of 25%/50%: median {:+.1}%, seeds from {:+.1}% to {:+.1}% (heavy-tailed: a few deals carry most of the value)",
+                100.0 * m[m.len() / 2],
+                100.0 * lo,
+                100.0 * hi
+            ),
+            _ => String::new(),
+        }
+    };
     let src = "Brander, Du, Hellmann 2015";
     let facts = vec![
         Fact::new(
@@ -141,12 +164,12 @@ pub fn guidance_facts(
         Fact::new(
             "gvc-high-share",
             "government VC: a high public share underperforms",
-            "pooled deal multiple at 100% share cap / at the better of 25%/50% - 1 (paired seeds)",
+            "share of guidance-backed deals returning their cost at 100% share cap / at the better of 25%/50% - 1 (paired seeds)",
             "< 0",
             Rule::Below(0.0),
             src,
             high,
-            String::new(),
+            multiple_note,
         ),
     ];
     if let Some(dir) = fig {
@@ -154,11 +177,14 @@ pub fn guidance_facts(
         let mut tv = Vec::new();
         for s in SHARES {
             let p: Vec<f64> = seeds.iter().map(|&seed| at(seed, s, &private_vc)).collect();
-            let t: Vec<f64> = seeds.iter().map(|&seed| at(seed, s, &tvpi)).collect();
+            let t: Vec<f64> =
+                seeds.iter().map(|&seed| at(seed, s, &guidance_success)).filter(|x| x.is_finite()).collect();
             let p0: Vec<f64> = seeds.iter().map(|&seed| at(seed, 0.0, &private_vc)).collect();
             let rel: Vec<f64> = p.iter().zip(&p0).map(|(a, b)| a / b).collect();
             pv.push((s, crate::estimators::quantile(&rel, 0.5)));
-            tv.push((s, crate::estimators::quantile(&t, 0.5)));
+            if !t.is_empty() {
+                tv.push((s, crate::estimators::quantile(&t, 0.5)));
+            }
         }
         chart(
             &dir.join("guidance-fund.svg"),
@@ -168,7 +194,7 @@ pub fn guidance_facts(
             &[
                 Series::new("private VC invested / at 0%", pv.clone(), Style::Line),
                 Series::new("", pv, Style::Points),
-                Series::new("pooled deal multiple", tv.clone(), Style::Line),
+                Series::new("share of guidance-backed deals returning their cost", tv.clone(), Style::Line),
                 Series::new("", tv, Style::Points),
             ],
         )?;
