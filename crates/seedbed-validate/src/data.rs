@@ -66,6 +66,9 @@ pub struct RunData {
     /// The same for the deals of guidance-backed investors (the guidance fund an LP of the GP
     /// fund, or investing directly).
     pub guidance_deals: Vec<(f64, f64)>,
+    /// Cost of all the run's deals in the city's firms (CNY m), by investor: purely private GP
+    /// funds, GP funds with the guidance fund as an LP, the guidance fund directly.
+    pub vc_cost_by_backer: [f64; 3],
     /// Founders with two firms founded during the run, in order: (outcome of the previous
     /// firm or `None` for a first-timer, outcome of this firm).
     pub serial: Vec<(Option<Outcome>, Outcome)>,
@@ -114,7 +117,18 @@ impl RunData {
         let cost = reals(&deals, "cost_m", "deals")?;
         let value = reals(&deals, "value_m", "deals")?;
         let guidance = ints(&deals, "guidance", "deals")?;
+        let investor = ints(&deals, "investor", "deals")?;
         for i in 0..dm.len() {
+            if dm[i] >= 0 {
+                let backer = if investor[i] < 0 {
+                    2
+                } else if guidance[i] != 0 {
+                    1
+                } else {
+                    0
+                };
+                d.vc_cost_by_backer[backer] += cost[i];
+            }
             if dm[i] >= 0 && dm[i] <= months - DEAL_MIN_AGE_MONTHS && cost[i] > 0.0 {
                 d.deals.push((cost[i], value[i]));
                 if guidance[i] != 0 {

@@ -89,14 +89,12 @@ pub fn insurance_facts(pairs: &[(RunData, RunData)], fig: Option<&std::path::Pat
     Ok(facts)
 }
 
-/// Private venture capital invested over the run (CNY bn): all VC invested minus the guidance
-/// fund's own capital invested.
-fn private_vc(r: &RunData) -> f64 {
-    let total: f64 =
-        crate::data::reals(&r.years, "vc_invested_bn", "years").map(|v| v.iter().sum()).unwrap_or(f64::NAN);
-    let gf =
-        crate::data::reals(&r.years, "gf_invested_bn", "years").ok().and_then(|v| v.last().copied()).unwrap_or(0.0);
-    total - gf
+/// Private capital invested in the city's firms over the run (CNY m) when the guidance fund
+/// takes `share` of each GP fund it backs: purely private funds' deals, plus the private LPs'
+/// part of guidance-backed funds' deals (calls are pro rata to commitments); the guidance
+/// fund's direct deals are public money.
+fn private_vc(r: &RunData, share: f64) -> f64 {
+    r.vc_cost_by_backer[0] + (1.0 - share) * r.vc_cost_by_backer[1]
 }
 
 /// Share of the guidance-backed deals 3+ years old that return at least their cost.
@@ -130,8 +128,9 @@ pub fn guidance_facts(
     let high_vs_moderate =
         |seed: u64, f: &dyn Fn(&RunData) -> f64| at(seed, 1.0, f) / at(seed, 0.25, f).max(at(seed, 0.5, f)) - 1.0;
     for &seed in &seeds {
-        let p0 = at(seed, 0.0, &private_vc);
-        let moderate = at(seed, 0.25, &private_vc).max(at(seed, 0.5, &private_vc));
+        let private = |s: f64| at(seed, s, &|r: &RunData| private_vc(r, s));
+        let p0 = private(0.0);
+        let moderate = private(0.25).max(private(0.5));
         crowd.push(moderate / p0 - 1.0);
         high.push(high_vs_moderate(seed, &guidance_success));
         multiple.push(high_vs_moderate(seed, &guidance_multiple));
@@ -154,7 +153,7 @@ pub fn guidance_facts(
         Fact::new(
             "gvc-crowd-in",
             "government VC: a moderate public LP share crowds in",
-            "private VC invested over the run at the better of 25%/50% share cap / at 0% - 1 (paired seeds)",
+            "private capital invested in the city's firms over the run at the better of 25%/50% share cap / at 0% - 1 (paired seeds)",
             "> 0",
             Rule::Above(0.0),
             src,
@@ -176,10 +175,10 @@ pub fn guidance_facts(
         let mut pv = Vec::new();
         let mut tv = Vec::new();
         for s in SHARES {
-            let p: Vec<f64> = seeds.iter().map(|&seed| at(seed, s, &private_vc)).collect();
+            let p: Vec<f64> = seeds.iter().map(|&seed| at(seed, s, &|r: &RunData| private_vc(r, s))).collect();
             let t: Vec<f64> =
                 seeds.iter().map(|&seed| at(seed, s, &guidance_success)).filter(|x| x.is_finite()).collect();
-            let p0: Vec<f64> = seeds.iter().map(|&seed| at(seed, 0.0, &private_vc)).collect();
+            let p0: Vec<f64> = seeds.iter().map(|&seed| at(seed, 0.0, &|r: &RunData| private_vc(r, 0.0))).collect();
             let rel: Vec<f64> = p.iter().zip(&p0).map(|(a, b)| a / b).collect();
             pv.push((s, crate::estimators::quantile(&rel, 0.5)));
             if !t.is_empty() {
