@@ -568,13 +568,16 @@ codec! {
     Holding { firm, investor, stake, cost, month, proceeds, open, next }
     Fund {
         vintage, sponsor, committed, committed_public, called, called_public, cash, invested,
-        distributed, distributed_public, fees_paid, carry_paid, skill, mandate, deals,
+        outside_cost, distributed, distributed_public, fees_paid, carry_paid, skill, mandate, deals,
     }
     GuidanceFund {
         cash, size, committed, approved, leveraged, invested, direct_invested, direct_proceeds,
         distributions_received, approved_this_year,
     }
-    Sectors { outside, households, bank, government, compute_providers, private_lps, acquirers, state_capital }
+    Sectors {
+        outside, households, bank, government, compute_providers, private_lps, acquirers, state_capital,
+        ventures_outside,
+    }
     IndustryState {
         demand, frontier, reference, output_per_worker, knowledge, knowledge_start, best_ln_a,
         vc_ring, firms, rd_total,
@@ -587,7 +590,7 @@ codec! {
     ComputeMarket { capacity, baseline, price, used_firms, utilisation, rationed }
     Month {
         arrivals, graduates, departures, retirements, quits, hires, layoffs, births, deaths,
-        closures, spinoffs, vc_invested, vc_deals, gf_direct, loans, taxes, vat, wages, value_added,
+        closures, spinoffs, vc_invested, vc_outside, vc_deals, gf_direct, loans, taxes, vat, wages, value_added,
         revenue, rd, new_frontier, listings, acquisitions, pilots_awarded, vacancies, insured,
         founding_capped, bank_losses, fees, distributions, births_by_ind, deaths_by_ind, vc_by_ind,
     }

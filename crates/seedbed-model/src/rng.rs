@@ -37,6 +37,7 @@ pub enum Phase {
     FoundingIndustry = 21,
     InnovationStep = 22,
     Imitation = 23,
+    OutsideDeals = 24,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mix.

@@ -300,6 +300,14 @@ params! {
         investment_period_years: f64 = 5.0, real(0.1, 50.0), "years";
         /// Life of a GP fund. Source: MODEL.md (10 years).
         fund_life_years: f64 = 10.0, real(0.1, 50.0), "years";
+        /// GP funds invest `deploy_share` of their commitments evenly over this many years from their vintage: in the city's firms as deals come, and outside the city for the rest (funds invest across China). Calibrated to the guidance fund's 72.5 bn invested in 2.5 years.
+        deployment_years: f64 = 2.75, real(0.1, 50.0), "years";
+        /// Share of its commitments a GP fund invests (the rest pays fees and is held in reserve).
+        deploy_share: f64 = 0.8, SHARE, "share";
+        /// Median multiple at which a fund's investments outside the city come back at the end of its life. Assumption: median VC fund multiples of about 1.5 (Cambridge Associates benchmarks).
+        outside_multiple_median: f64 = 1.5, NONNEG, "multiple";
+        /// Dispersion across funds of the outside multiple (log sd).
+        outside_multiple_log_sd: f64 = 0.5, real(0.0, 5.0), "log points";
         /// Management fee, per year, on commitments. Source: MODEL.md (2%).
         management_fee_per_year: f64 = 0.02, SHARE, "1/year";
         /// GP carried interest over the hurdle. Source: MODEL.md (20%).

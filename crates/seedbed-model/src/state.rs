@@ -229,7 +229,10 @@ pub struct Fund {
     pub called: f64,
     pub called_public: f64,
     pub cash: f64,
+    /// Invested in the city's firms, at cost.
     pub invested: f64,
+    /// Invested outside the city and not yet returned, at cost.
+    pub outside_cost: f64,
     pub distributed: f64,
     pub distributed_public: f64,
     pub fees_paid: f64,
@@ -252,6 +255,7 @@ impl Fund {
             called_public: 0.0,
             cash: 0.0,
             invested: 0.0,
+            outside_cost: 0.0,
             distributed: 0.0,
             distributed_public: 0.0,
             fees_paid: 0.0,
@@ -306,11 +310,14 @@ pub struct Sectors {
     pub acquirers: f64,
     /// State capital injected into the guidance fund.
     pub state_capital: f64,
+    /// Firms outside the city that GP funds invest in: they receive the investments and pay the
+    /// proceeds back.
+    pub ventures_outside: f64,
 }
 
 impl Sectors {
     /// Every sector's balance.
-    pub fn balances(&self) -> [f64; 8] {
+    pub fn balances(&self) -> [f64; 9] {
         [
             self.outside,
             self.households,
@@ -320,6 +327,7 @@ impl Sectors {
             self.private_lps,
             self.acquirers,
             self.state_capital,
+            self.ventures_outside,
         ]
     }
 }

@@ -21,6 +21,8 @@ pub struct Month {
     pub closures: u64,
     pub spinoffs: u64,
     pub vc_invested: f64,
+    /// Invested by GP funds outside the city.
+    pub vc_outside: f64,
     pub vc_deals: u64,
     pub gf_direct: f64,
     pub loans: f64,
@@ -649,6 +651,15 @@ impl World {
                 * self.firms.revenue[fi]
                 * (fin.start_valuation_log_sd * r.normal()).exp();
             self.firms.valuation[fi] = self.firms.valuation[fi].max(by_revenue);
+        }
+        // What the funds have invested outside the city so far, at the pace of deployment
+        // (paid by their private LPs before the run, like the city portfolio).
+        let pace_months = (fin.deployment_years * 12.0).max(1.0);
+        for fd in &mut self.funds {
+            let due = fin.deploy_share * fd.committed * (f64::from(-fd.vintage) / pace_months).min(1.0);
+            let outside = (due - fd.invested).min(fd.uncalled()).max(0.0);
+            fd.outside_cost = outside;
+            fd.called += outside;
         }
         self.dry_powder_start = self.funds.iter().map(|f| f.uncalled()).sum();
         self.dry_powder = self.dry_powder_start;

@@ -98,3 +98,40 @@ fn a_firm_short_of_capacity_keeps_its_customers() {
     // Its share falls by the replicator's step for its lower technology (chi x 6 = 18%), not to its sales.
     assert!(w.firms.share[f] > 0.6 * share, "share {} was {share}", w.firms.share[f]);
 }
+
+#[test]
+fn funds_invest_at_their_pace_in_the_city_first_then_outside() {
+    let mut s = common::small(0.01, 14);
+    s.finance.deployment_years = 2.0;
+    let (sim, obs) = common::run(&s, 5);
+    let w = &sim.world;
+    let fin = &s.finance;
+    let period = (fin.investment_period_years * 12.0) as i32;
+    let mut checked = 0;
+    for f in w.funds.iter().filter(|f| f.sponsor != seedbed_model::state::Sponsor::City) {
+        let age = w.month - 1 - f.vintage;
+        if age < 0 || age >= period {
+            continue;
+        }
+        let due = fin.deploy_share * f.committed * (f64::from(age + 1) / 24.0).min(1.0);
+        // At the pace, unless the commitment ran out.
+        assert!(f.invested + f.outside_cost >= due - 1e-6 || f.uncalled() < 1e-6, "fund behind its pace");
+        // Outside, never more than the pace (the city's deals came first).
+        assert!(f.outside_cost <= due + 1e-6, "fund ahead of its pace outside the city");
+        checked += 1;
+    }
+    assert!(checked > 5, "funds checked: {checked}");
+    assert!(common::total(&obs, "vc_invested_outside_m") > 0.0);
+}
+
+#[test]
+fn a_faster_pace_invests_more_of_the_guidance_fund() {
+    let run = |years: f64| {
+        let mut s = common::small(0.01, 24);
+        s.finance.deployment_years = years;
+        let (sim, _) = common::run(&s, 5);
+        sim.world.gf.invested
+    };
+    let (slow, fast) = (run(5.0), run(1.5));
+    assert!(fast > 1.2 * slow, "fast {fast} slow {slow}");
+}

@@ -22,6 +22,7 @@ pub fn finance(w: &mut World) {
     fees(w);
     fund_formation(w);
     deals(w);
+    outside_deals(w);
     bank(w);
     update_returns(w);
 }
@@ -82,7 +83,7 @@ fn fees(w: &mut World) {
         if age >= life {
             continue;
         }
-        let base = if age < period { w.funds[i].committed } else { w.funds[i].invested };
+        let base = if age < period { w.funds[i].committed } else { w.funds[i].invested + w.funds[i].outside_cost };
         let fee = (base * fin.management_fee_per_year / 12.0).min(w.funds[i].uncalled());
         if fee > 0.0 && call_capital(w, i, fee) {
             w.funds[i].cash -= fee;
@@ -407,6 +408,51 @@ fn distribute(w: &mut World, i: usize) {
     }
 }
 
+/// GP funds invest across China, not only in the city's firms: a fund invests
+/// `deploy_share` of its commitments evenly over `deployment_years`, and whatever part of that
+/// pace the city's deal flow did not take it invests outside the city (Hangzhou's sub-funds must
+/// put only a multiple of the city's contribution into the city). Those investments are held
+/// at cost and come back at the end of the fund's life at a multiple drawn for the fund.
+/// The city's own low-altitude fund invests only in the city.
+fn outside_deals(w: &mut World) {
+    let fin = w.cfg.s.finance.clone();
+    let period = (fin.investment_period_years * 12.0) as i32;
+    let life = (fin.fund_life_years * 12.0) as i32;
+    let pace_months = (fin.deployment_years * 12.0).max(1.0);
+    for i in 0..w.funds.len() {
+        if w.funds[i].sponsor == Sponsor::City {
+            continue;
+        }
+        let age = w.month - w.funds[i].vintage;
+        if age == life && w.funds[i].outside_cost > 0.0 {
+            let mut r = stream(w.seed, Phase::OutsideDeals, w.month as u32, i as u64);
+            let multiple = fin.outside_multiple_median * (fin.outside_multiple_log_sd * r.normal()).exp();
+            let proceeds = w.funds[i].outside_cost * multiple;
+            w.funds[i].outside_cost = 0.0;
+            w.sectors.ventures_outside -= proceeds;
+            w.funds[i].cash += proceeds;
+            distribute(w, i);
+            continue;
+        }
+        if age < 0 || age >= period {
+            continue;
+        }
+        let fd = &w.funds[i];
+        let due = fin.deploy_share * fd.committed * (f64::from(age + 1) / pace_months).min(1.0);
+        let amount = (due - fd.invested - fd.outside_cost).min(fd.uncalled());
+        if amount > 0.0 && call_capital(w, i, amount) {
+            let fd = &mut w.funds[i];
+            fd.cash -= amount;
+            fd.outside_cost += amount;
+            w.sectors.ventures_outside += amount;
+            w.m.vc_outside += amount;
+            if fd.sponsor == Sponsor::Guidance {
+                w.gf.invested += amount;
+            }
+        }
+    }
+}
+
 /// Bank loans to profitable firms with revenue and a short runway.
 fn bank(w: &mut World) {
     let fin = w.cfg.s.finance.clone();
@@ -463,7 +509,7 @@ fn update_returns(w: &mut World) {
     for (i, f) in w.funds.iter().enumerate() {
         let age = w.month - f.vintage;
         if age < life && age >= 24 && f.called > 0.0 {
-            value += f.distributed + nav[i];
+            value += f.distributed + nav[i] + f.outside_cost;
             paid += f.called;
         }
     }

@@ -69,7 +69,7 @@ pub fn observe(w: &mut World) -> Observation {
     c.int("month_index", "month", "Months since the start (0 = first simulated month)", vec![i64::from(w.month)])
         .int("year", "year", "Calendar year", vec![i64::from(year)])
         .int("month", "month", "Calendar month 1-12", vec![i64::from(month)]);
-    let rows: [(&str, &'static str, &'static str, f64, bool); 63] = [
+    let rows: [(&str, &'static str, &'static str, f64, bool); 64] = [
         ("population", "people", "People in the city's labour force", labour, true),
         ("employed_firms", "people", "Employees of firms (owners not included)", employed_firms as f64, true),
         ("employed_outside", "people", "People employed outside the enterprise sector", ppl.outside_count as f64, true),
@@ -136,6 +136,13 @@ pub fn observe(w: &mut World) -> Observation {
         ("compute_price_m", "CNY m/EFLOPS-month", "Compute price", w.compute.price, false),
         ("compute_utilisation", "share", "Utilisation of the capacity open to firms", w.compute.utilisation, false),
         ("vc_invested_m", "CNY m/month", "Venture capital invested by GP funds", m.vc_invested, false),
+        (
+            "vc_invested_outside_m",
+            "CNY m/month",
+            "Invested by the city's GP funds in firms outside the city (the pace of deployment the city's deal flow did not take)",
+            m.vc_outside,
+            false,
+        ),
         (
             "vc_deals",
             "deals/month",
