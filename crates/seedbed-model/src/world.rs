@@ -654,9 +654,8 @@ impl World {
         }
         // What the funds have invested outside the city so far, at the pace of deployment
         // (paid by their private LPs before the run, like the city portfolio).
-        let pace_months = (fin.deployment_years * 12.0).max(1.0);
         for fd in &mut self.funds {
-            let due = fin.deploy_share * fd.committed * (f64::from(-fd.vintage) / pace_months).min(1.0);
+            let due = crate::phases::finance::deployment_due(&fin, fd.committed, f64::from(-fd.vintage));
             let outside = (due - fd.invested).min(fd.uncalled()).max(0.0);
             fd.outside_cost = outside;
             fd.called += outside;

@@ -408,6 +408,12 @@ fn distribute(w: &mut World, i: usize) {
     }
 }
 
+/// What a GP fund of `committed` should have invested `months` after its vintage: the
+/// deployable share of its commitments, evenly over the deployment years.
+pub fn deployment_due(fin: &crate::scenario::Finance, committed: f64, months: f64) -> f64 {
+    fin.deploy_share * committed * (months / (fin.deployment_years * 12.0).max(1.0)).min(1.0)
+}
+
 /// GP funds invest across China, not only in the city's firms: a fund invests
 /// `deploy_share` of its commitments evenly over `deployment_years`, and whatever part of that
 /// pace the city's deal flow did not take it invests outside the city (Hangzhou's sub-funds must
@@ -418,7 +424,6 @@ fn outside_deals(w: &mut World) {
     let fin = w.cfg.s.finance.clone();
     let period = (fin.investment_period_years * 12.0) as i32;
     let life = (fin.fund_life_years * 12.0) as i32;
-    let pace_months = (fin.deployment_years * 12.0).max(1.0);
     for i in 0..w.funds.len() {
         if w.funds[i].sponsor == Sponsor::City {
             continue;
@@ -438,7 +443,7 @@ fn outside_deals(w: &mut World) {
             continue;
         }
         let fd = &w.funds[i];
-        let due = fin.deploy_share * fd.committed * (f64::from(age + 1) / pace_months).min(1.0);
+        let due = deployment_due(&fin, fd.committed, f64::from(age + 1));
         let amount = (due - fd.invested - fd.outside_cost).min(fd.uncalled());
         if amount > 0.0 && call_capital(w, i, amount) {
             let fd = &mut w.funds[i];
