@@ -119,17 +119,18 @@ impl RunData {
         let guidance = ints(&deals, "guidance", "deals")?;
         let investor = ints(&deals, "investor", "deals")?;
         for i in 0..dm.len() {
-            if dm[i] >= 0 {
-                let backer = if investor[i] < 0 {
-                    2
-                } else if guidance[i] != 0 {
-                    1
-                } else {
-                    0
-                };
-                d.vc_cost_by_backer[backer] += cost[i];
+            if dm[i] < 0 {
+                continue; // the start-of-run portfolio
             }
-            if dm[i] >= 0 && dm[i] <= months - DEAL_MIN_AGE_MONTHS && cost[i] > 0.0 {
+            let backer = if investor[i] < 0 {
+                2
+            } else if guidance[i] != 0 {
+                1
+            } else {
+                0
+            };
+            d.vc_cost_by_backer[backer] += cost[i];
+            if dm[i] <= months - DEAL_MIN_AGE_MONTHS && cost[i] > 0.0 {
                 d.deals.push((cost[i], value[i]));
                 if guidance[i] != 0 {
                     d.guidance_deals.push((cost[i], value[i]));

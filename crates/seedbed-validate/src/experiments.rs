@@ -135,18 +135,16 @@ pub fn guidance_facts(
         high.push(high_vs_moderate(seed, &guidance_success));
         multiple.push(high_vs_moderate(seed, &guidance_multiple));
     }
-    let multiple_note = {
-        let mut m: Vec<f64> = multiple.iter().copied().filter(|x| x.is_finite()).collect();
-        m.sort_by(f64::total_cmp);
-        match (m.first(), m.last()) {
-            (Some(lo), Some(hi)) => format!(
-                "pooled multiple of the same deals, 100% against the better of 25%/50%: median {:+.1}%, seeds from {:+.1}% to {:+.1}% (heavy-tailed: a few deals carry most of the value)",
-                100.0 * m[m.len() / 2],
-                100.0 * lo,
-                100.0 * hi
-            ),
-            _ => String::new(),
-        }
+    let finite: Vec<f64> = multiple.iter().copied().filter(|x| x.is_finite()).collect();
+    let multiple_note = if finite.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "pooled multiple of the same deals, 100% against the better of 25%/50%: median {:+.1}%, seeds from {:+.1}% to {:+.1}% (heavy-tailed: a few deals carry most of the value)",
+            100.0 * crate::estimators::quantile(&finite, 0.5),
+            100.0 * finite.iter().copied().fold(f64::INFINITY, f64::min),
+            100.0 * finite.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+        )
     };
     let src = "Brander, Du, Hellmann 2015";
     let facts = vec![
