@@ -295,7 +295,7 @@ params! {
         /// Share of a start-of-run fund's commitment already invested (funds of mixed vintages).
         start_invested_share: f64 = 0.4, SHARE, "share";
         /// Dispersion of a start-of-run venture-backed firm's valuation around its revenue multiple (log sd). Calibrated to 24 unicorns (Hurun 2024).
-        start_valuation_log_sd: f64 = 1.5, real(0.0, 3.0), "log points";
+        start_valuation_log_sd: f64 = 1.45, real(0.0, 3.0), "log points";
         /// Investment period of a GP fund. Source: MODEL.md (5 years).
         investment_period_years: f64 = 5.0, real(0.1, 50.0), "years";
         /// Life of a GP fund. Source: MODEL.md (10 years).
@@ -356,8 +356,8 @@ params! {
     pub struct Exit {
         /// Monthly hazard that a firm closes for reasons outside the model (owner retires, moves). Calibrated to exits of 8-10% a year.
         closure_hazard: f64 = 0.007, SHARE, "1/month";
-        /// Monthly hazard that an early-stage venture (its last round a seed or A round) closes: the product or the team fails. Later stages close at `closure_hazard`. Calibrated to 55-65% of VC deals losing money (Kerr, Nanda, Rhodes-Kropf 2014).
-        venture_closure_hazard: f64 = 0.01, SHARE, "1/month";
+        /// Monthly hazard that an early-stage venture (its last round a seed or A round) closes: the product or the team fails. Later stages close at `closure_hazard`. Calibrated so that 55-65% of VC deals lose money (Kerr, Nanda, Rhodes-Kropf 2014) both in the full city (64%) and at scale 0.1 (56%): the share rises with the city's size (docs/model.md, known gaps).
+        venture_closure_hazard: f64 = 0.0075, SHARE, "1/month";
         /// Smallest valuation to list (IPO).
         ipo_min_valuation_m: f64 = 3_000.0, NONNEG, "CNY m";
         /// Smallest annual revenue to list. Source: STAR market and main-board thresholds (100 m and more).
