@@ -7,7 +7,9 @@
 //!
 //! [`Col`] lets a parallel pass write one firm's entry of a column while other threads write
 //! other firms' entries. It is sound because every pass that uses it visits each firm id at most
-//! once (the live list holds distinct ids in ascending order).
+//! once (the live list holds distinct ids in ascending order). The labour market's per-field
+//! passes use it over person and firm columns, each field touching only its own rows (the
+//! argument is in `phases::labour::Cols`).
 
 use rayon::prelude::*;
 

@@ -123,6 +123,9 @@ pub struct World {
     /// Scratch buffers reused every month.
     pub scratch_f64: Vec<f64>,
     pub scratch_u32: Vec<u32>,
+    pub scratch_u16: Vec<u16>,
+    /// The labour market's per-field scratch.
+    pub labour_work: Vec<crate::phases::labour::FieldWork>,
     pub cumulative: Cumulative,
     pub year_acc: crate::phases::observe::YearAcc,
     /// Headline figures at the end of each calendar year.
@@ -264,6 +267,8 @@ impl World {
             fund_tvpi: 1.0,
             scratch_f64: Vec::new(),
             scratch_u32: Vec::new(),
+            scratch_u16: Vec::new(),
+            labour_work: Vec::new(),
             cumulative: Cumulative::default(),
             year_acc: Default::default(),
             years: Vec::new(),

@@ -5,78 +5,330 @@
 //! Cobb-Douglas matching function (Petrongolo and Pissarides 2001) from job seekers in their
 //! field, better skill first (tournament), then from other fields.
 
-use crate::config::Instrument;
-use crate::rng::{Draw, Phase, bernoulli_indices, stream};
+use rayon::prelude::*;
+
+use crate::config::{Config, Instrument};
+use crate::par::Col;
+use crate::rng::{Draw, Phase, Stream, bernoulli_indices, stream};
 use crate::state::*;
 use crate::world::World;
 
+/// The person and firm columns that moves (hires, separations, changes of state) write, with
+/// what they read. Built over the whole world, for one move at a time or for one pass per field.
+///
+/// Soundness of the per-field passes ([`per_field`]): a move of person `p` touches `p`'s rows,
+/// the rows of `p`'s neighbours in the employee list of `p`'s employer, that employer's rows, and
+/// the pool of `p`'s field (and the row of the job seeker moved within it). Every person in the
+/// pool of field `k` has field `k` (`enter_state` files job seekers under their field; a field
+/// changes only for people in no pool and no list: at hiring, after leaving the pool, and for
+/// founders), and every person in the employee list of firm `f` has the field of `f`'s industry
+/// (only `hire` links people into lists, and it sets their field to the firm's industry). So a
+/// pass of field `k` moving people of field `k` touches only rows of field `k`'s people, of
+/// industry `k`'s firms and pool `k`: passes of different fields touch disjoint entries of every
+/// `Col`, and each entry is read and written by one thread only.
+pub struct Cols<'a> {
+    state: Col<'a, u8>,
+    field: Col<'a, u16>,
+    flags: Col<'a, u8>,
+    employer: Col<'a, u32>,
+    wage: Col<'a, f32>,
+    since: Col<'a, i32>,
+    next: Col<'a, u32>,
+    prev: Col<'a, u32>,
+    pos: Col<'a, u32>,
+    skill: &'a [f32],
+    head: Col<'a, u32>,
+    employees: Col<'a, u32>,
+    skill_sum: Col<'a, f64>,
+    wage_sum: Col<'a, f64>,
+    industry: &'a [u16],
+    firm_flags: &'a [u8],
+    ln_a: &'a [f64],
+    cfg: &'a Config,
+    frontier: &'a [f64],
+    month: i32,
+}
+
+/// One field's side of its moves: its pool, the changes of the city-wide counts, the leavers.
+pub struct Side<'p> {
+    k: usize,
+    pool: &'p mut Vec<u32>,
+    /// Change of the people by state.
+    count: [i64; 4],
+    /// Change of the people employed outside the enterprise sector.
+    outside: i64,
+    /// People who left, in the order they left.
+    left: Vec<u32>,
+}
+
+/// The world split into the columns moves write and the tallies they change.
+struct Parts<'a> {
+    c: Cols<'a>,
+    pools: &'a mut [Vec<u32>],
+    free: &'a mut Vec<u32>,
+    count: &'a mut [u64; 4],
+    outside: &'a mut u64,
+}
+
+impl Parts<'_> {
+    fn split(w: &mut World) -> Parts<'_> {
+        let World { people, firms, cfg, ind, month, .. } = w;
+        let People {
+            state, field, flags, skill, employer, wage, since, next, prev, pos, free, pools, outside_count, count, ..
+        } = people;
+        let c = Cols {
+            state: Col::new(state),
+            field: Col::new(field),
+            flags: Col::new(flags),
+            employer: Col::new(employer),
+            wage: Col::new(wage),
+            since: Col::new(since),
+            next: Col::new(next),
+            prev: Col::new(prev),
+            pos: Col::new(pos),
+            skill,
+            head: Col::new(&mut firms.head),
+            employees: Col::new(&mut firms.employees),
+            skill_sum: Col::new(&mut firms.skill_sum),
+            wage_sum: Col::new(&mut firms.wage_sum),
+            industry: &firms.industry,
+            firm_flags: &firms.flags,
+            ln_a: &firms.ln_a,
+            cfg,
+            frontier: &ind.frontier,
+            month: *month,
+        };
+        Parts { c, pools, free, count, outside: outside_count }
+    }
+
+    /// Adds a side's changes of the counts.
+    fn apply(&mut self, count: [i64; 4], outside: i64) {
+        for (c, d) in self.count.iter_mut().zip(count) {
+            *c = c.checked_add_signed(d).expect("people by state stay non-negative");
+        }
+        *self.outside = self.outside.checked_add_signed(outside).expect("outside employment stays non-negative");
+    }
+}
+
+/// Runs `mv` on person `p` alone (the moves of the other phases and of the sequential steps).
+fn with_person<R>(w: &mut World, p: u32, mv: impl FnOnce(&Cols<'_>, &mut Side<'_>) -> R) -> R {
+    let k = w.people.field[p as usize] as usize;
+    let mut parts = Parts::split(w);
+    let left = std::mem::take(parts.free);
+    let mut side = Side { k, pool: &mut parts.pools[k], count: [0; 4], outside: 0, left };
+    let r = mv(&parts.c, &mut side);
+    let Side { count, outside, left, .. } = side;
+    *parts.free = left;
+    parts.apply(count, outside);
+    r
+}
+
+/// Per-field scratch of the labour market's passes, reused month to month (not state).
+#[derive(Clone, Debug, Default)]
+pub struct FieldWork {
+    /// People to move.
+    people: Vec<u32>,
+    /// Firms with a count (vacancies, layoffs).
+    firms: Vec<(u32, u32)>,
+    /// Vacancies left after hiring within the field.
+    unfilled: Vec<(u32, u32)>,
+    /// Leavers of the last pass, in order.
+    left: Vec<u32>,
+    count: [i64; 4],
+    outside: i64,
+    /// Moves made by the last pass (hires, layoffs).
+    moves: u64,
+    /// The hiring stream where this field's draws start, and its hires per vacancy.
+    rng: Option<Stream>,
+    ratio: f64,
+    /// Expected work of the pass (larger fields are started first).
+    weight: usize,
+}
+
+/// Runs `body` once per field, in parallel, each with its own pool and scratch (see [`Cols`]
+/// for why this is sound); then adds every field's changes of the counts, in field order.
+fn per_field(w: &mut World, work: &mut [FieldWork], body: impl Fn(&Cols<'_>, &mut Side<'_>, &mut FieldWork) + Sync) {
+    let mut parts = Parts::split(w);
+    {
+        let Parts { c, pools, .. } = &mut parts;
+        let c: &Cols<'_> = c;
+        let mut jobs: Vec<(usize, &mut Vec<u32>, &mut FieldWork)> =
+            pools.iter_mut().zip(work.iter_mut()).enumerate().map(|(k, (p, f))| (k, p, f)).collect();
+        jobs.sort_by_key(|j| std::cmp::Reverse(j.2.weight));
+        jobs.into_par_iter().with_max_len(1).for_each(|(k, pool, fw)| {
+            let mut left = std::mem::take(&mut fw.left);
+            left.clear();
+            let mut side = Side { k, pool, count: [0; 4], outside: 0, left };
+            body(c, &mut side, fw);
+            fw.count = side.count;
+            fw.outside = side.outside;
+            fw.left = side.left;
+        });
+    }
+    for fw in work.iter() {
+        parts.apply(fw.count, fw.outside);
+    }
+}
+
+/// The labour market's per-field scratch, one entry per field.
+fn field_work(w: &mut World) -> Vec<FieldWork> {
+    let mut work = std::mem::take(&mut w.labour_work);
+    work.resize_with(w.cfg.n_ind, FieldWork::default);
+    for fw in &mut work {
+        fw.people.clear();
+        fw.firms.clear();
+        fw.unfilled.clear();
+        fw.moves = 0;
+        fw.rng = None;
+        fw.weight = 0;
+    }
+    work
+}
+
+/// Marks a person who does not move in [`fields_of`].
+const NO_FIELD: u16 = u16::MAX;
+
+/// The field of each of `hits` whose state `moves` (`NO_FIELD` for the others), looked up in
+/// parallel: scattered reads, so several threads hide each other's memory latency.
+fn fields_of(w: &World, hits: &[u32], keys: &mut Vec<u16>, moves: impl Fn(u8) -> bool + Sync) {
+    let (state, field) = (&w.people.state, &w.people.field);
+    hits.par_iter()
+        .with_min_len(crate::par::CHUNK)
+        .map(|&p| if moves(state[p as usize]) { field[p as usize] } else { NO_FIELD })
+        .collect_into_vec(keys);
+}
+
+impl Cols<'_> {
+    /// Moves person `p` into `new` state, keeping state counts, pools and free slots consistent.
+    fn enter_state(&self, s: &mut Side<'_>, p: u32, new: u8) {
+        let i = p as usize;
+        debug_assert_eq!(self.field.get(i) as usize, s.k, "person {p} moved with another field's pool");
+        let old = self.state.get(i);
+        if old == pstate::UNEMPLOYED && self.pos.get(i) != NONE {
+            let pos = self.pos.get(i) as usize;
+            s.pool.swap_remove(pos);
+            if pos < s.pool.len() {
+                let moved = s.pool[pos] as usize;
+                self.pos.set(moved, pos as u32);
+            }
+            self.pos.set(i, NONE);
+        }
+        if old != pstate::LEFT && self.employer.get(i) != NONE && old != pstate::FOUNDER {
+            // callers separate employees first; this keeps the invariant if one forgot
+            debug_assert!(false, "person {p} changed state while employed");
+        }
+        if old != pstate::LEFT {
+            s.count[old as usize] -= 1;
+        }
+        self.state.set(i, new);
+        self.since.set(i, self.month);
+        match new {
+            pstate::UNEMPLOYED => {
+                self.pos.set(i, s.pool.len() as u32);
+                s.pool.push(p);
+                s.count[new as usize] += 1;
+            }
+            pstate::LEFT => s.left.push(p),
+            _ => s.count[new as usize] += 1,
+        }
+    }
+
+    /// Hires job seeker `p` into `firm` (head of its employee list).
+    fn hire(&self, s: &mut Side<'_>, p: u32, firm: u32) {
+        let (i, f) = (p as usize, firm as usize);
+        let k = self.industry[f] as usize;
+        self.enter_state(s, p, pstate::EMPLOYED);
+        let wage = wage_of(self.cfg, self.frontier, k, self.ln_a[f], self.skill[i]);
+        self.field.set(i, k as u16);
+        self.employer.set(i, firm);
+        self.wage.set(i, wage);
+        let head = self.head.get(f);
+        self.next.set(i, head);
+        self.prev.set(i, NONE);
+        if head != NONE {
+            self.prev.set(head as usize, p);
+        }
+        self.head.set(f, p);
+        self.employees.set(f, self.employees.get(f) + 1);
+        self.skill_sum.set(f, self.skill_sum.get(f) + f64::from(self.skill[i]));
+        self.wage_sum.set(f, self.wage_sum.get(f) + f64::from(wage));
+    }
+
+    /// Ends person `p`'s job (the person stays in their state until the caller moves them).
+    fn separate(&self, s: &mut Side<'_>, p: u32) {
+        let i = p as usize;
+        let e = self.employer.get(i);
+        if e == NONE {
+            return;
+        }
+        self.employer.set(i, NONE);
+        if e == OUTSIDE {
+            s.outside -= 1;
+            return;
+        }
+        let f = e as usize;
+        debug_assert_eq!(self.industry[f], self.field.get(i), "employee {p} of another industry");
+        let (next, prev) = (self.next.get(i), self.prev.get(i));
+        if prev != NONE {
+            self.next.set(prev as usize, next);
+        } else {
+            self.head.set(f, next);
+        }
+        if next != NONE {
+            self.prev.set(next as usize, prev);
+        }
+        self.next.set(i, NONE);
+        self.prev.set(i, NONE);
+        let n = self.employees.get(f) - 1;
+        self.employees.set(f, n);
+        if n == 0 {
+            self.skill_sum.set(f, 0.0);
+            self.wage_sum.set(f, 0.0);
+        } else {
+            self.skill_sum.set(f, self.skill_sum.get(f) - f64::from(self.skill[i]));
+            self.wage_sum.set(f, self.wage_sum.get(f) - f64::from(self.wage.get(i)));
+        }
+        if self.firm_flags[f] & fflag::PLATFORM != 0
+            && f64::from(self.month - self.since.get(i)) >= self.cfg.s.platforms.alumni_min_months
+        {
+            self.flags.set(i, self.flags.get(i) | pflag::ALUMNUS);
+        }
+    }
+
+    /// Employee `p` loses the job and looks for work in the city.
+    fn to_unemployed(&self, s: &mut Side<'_>, p: u32) {
+        self.separate(s, p);
+        self.enter_state(s, p, pstate::UNEMPLOYED);
+    }
+
+    /// Person `p` leaves the city.
+    fn leave(&self, s: &mut Side<'_>, p: u32) {
+        self.separate(s, p);
+        self.enter_state(s, p, pstate::LEFT);
+    }
+}
+
 /// Moves person `p` into `new` state, keeping state counts, pools and free slots consistent.
 pub fn enter_state(w: &mut World, p: u32, new: u8) {
-    let i = p as usize;
-    let ppl = &mut w.people;
-    let old = ppl.state[i];
-    if old == pstate::UNEMPLOYED && ppl.pos[i] != NONE {
-        let field = ppl.field[i] as usize;
-        let pos = ppl.pos[i] as usize;
-        let pool = &mut ppl.pools[field];
-        pool.swap_remove(pos);
-        if pos < pool.len() {
-            let moved = pool[pos] as usize;
-            ppl.pos[moved] = pos as u32;
-        }
-        ppl.pos[i] = NONE;
-    }
-    if old != pstate::LEFT && ppl.employer[i] != NONE && old != pstate::FOUNDER {
-        // callers separate employees first; this keeps the invariant if one forgot
-        debug_assert!(false, "person {p} changed state while employed");
-    }
-    if old != pstate::LEFT {
-        ppl.count[old as usize] -= 1;
-    }
-    ppl.state[i] = new;
-    ppl.since[i] = w.month;
-    match new {
-        pstate::UNEMPLOYED => {
-            let field = ppl.field[i] as usize;
-            ppl.pos[i] = ppl.pools[field].len() as u32;
-            ppl.pools[field].push(p);
-            ppl.count[new as usize] += 1;
-        }
-        pstate::LEFT => {
-            ppl.free.push(p);
-        }
-        _ => ppl.count[new as usize] += 1,
-    }
+    with_person(w, p, |c, s| c.enter_state(s, p, new));
 }
 
 /// The wage (at wage index 1) a firm of industry `k` with technology `ln_a` pays a person of skill `h`.
 pub fn offered_wage(w: &World, k: usize, ln_a: f64, h: f32) -> f32 {
-    let l = &w.cfg.s.labour;
-    let rel = ln_a - (w.ind.frontier[k] - w.cfg.ind.initial_gap_mean[k]);
-    (w.cfg.ind.wage[k] * f64::from(h).powf(l.wage_skill_elasticity) * (l.wage_productivity_elasticity * rel).exp())
+    wage_of(&w.cfg, &w.ind.frontier, k, ln_a, h)
+}
+
+/// [`offered_wage`] from the configuration and the industries' frontiers.
+fn wage_of(cfg: &Config, frontier: &[f64], k: usize, ln_a: f64, h: f32) -> f32 {
+    let l = &cfg.s.labour;
+    let rel = ln_a - (frontier[k] - cfg.ind.initial_gap_mean[k]);
+    (cfg.ind.wage[k] * f64::from(h).powf(l.wage_skill_elasticity) * (l.wage_productivity_elasticity * rel).exp())
         as f32
 }
 
 /// Hires job seeker `p` into `firm` (head of its employee list).
 pub fn hire(w: &mut World, p: u32, firm: u32) {
-    let (i, f) = (p as usize, firm as usize);
-    let k = w.firms.industry[f] as usize;
-    enter_state(w, p, pstate::EMPLOYED);
-    let wage = offered_wage(w, k, w.firms.ln_a[f], w.people.skill[i]);
-    let ppl = &mut w.people;
-    ppl.field[i] = k as u16;
-    ppl.employer[i] = firm;
-    ppl.wage[i] = wage;
-    let head = w.firms.head[f];
-    ppl.next[i] = head;
-    ppl.prev[i] = NONE;
-    if head != NONE {
-        ppl.prev[head as usize] = p;
-    }
-    w.firms.head[f] = p;
-    w.firms.employees[f] += 1;
-    w.firms.skill_sum[f] += f64::from(ppl.skill[i]);
-    w.firms.wage_sum[f] += f64::from(wage);
+    with_person(w, p, |c, s| c.hire(s, p, firm));
 }
 
 /// Hires job seeker `p` into the sector outside the enterprises (public sector, self-employed).
@@ -92,53 +344,17 @@ pub fn hire_outside(w: &mut World, p: u32) {
 
 /// Ends person `p`'s job (the person stays in their state until the caller moves them).
 pub fn separate(w: &mut World, p: u32) {
-    let i = p as usize;
-    let e = w.people.employer[i];
-    if e == NONE {
-        return;
-    }
-    w.people.employer[i] = NONE;
-    if e == OUTSIDE {
-        w.people.outside_count -= 1;
-        return;
-    }
-    let f = e as usize;
-    let (next, prev) = (w.people.next[i], w.people.prev[i]);
-    if prev != NONE {
-        w.people.next[prev as usize] = next;
-    } else {
-        w.firms.head[f] = next;
-    }
-    if next != NONE {
-        w.people.prev[next as usize] = prev;
-    }
-    w.people.next[i] = NONE;
-    w.people.prev[i] = NONE;
-    w.firms.employees[f] -= 1;
-    if w.firms.employees[f] == 0 {
-        w.firms.skill_sum[f] = 0.0;
-        w.firms.wage_sum[f] = 0.0;
-    } else {
-        w.firms.skill_sum[f] -= f64::from(w.people.skill[i]);
-        w.firms.wage_sum[f] -= f64::from(w.people.wage[i]);
-    }
-    if w.firms.flags[f] & fflag::PLATFORM != 0
-        && f64::from(w.month - w.people.since[i]) >= w.cfg.s.platforms.alumni_min_months
-    {
-        w.people.flags[i] |= pflag::ALUMNUS;
-    }
+    with_person(w, p, |c, s| c.separate(s, p));
 }
 
 /// Employee `p` loses the job and looks for work in the city.
 pub fn to_unemployed(w: &mut World, p: u32) {
-    separate(w, p);
-    enter_state(w, p, pstate::UNEMPLOYED);
+    with_person(w, p, |c, s| c.to_unemployed(s, p));
 }
 
 /// Person `p` leaves the city.
 pub fn leave(w: &mut World, p: u32) {
-    separate(w, p);
-    enter_state(w, p, pstate::LEFT);
+    with_person(w, p, |c, s| c.leave(s, p));
     w.m.departures += 1;
 }
 
@@ -159,13 +375,28 @@ fn retirements(w: &mut World) {
     let mut hits = std::mem::take(&mut w.scratch_u32);
     hits.clear();
     bernoulli_indices(&mut rng, n, w.cfg.s.labour.retirement_hazard, |i, _| hits.push(i as u32));
-    for &p in &hits {
-        let s = w.people.state[p as usize];
-        if s == pstate::EMPLOYED || s == pstate::UNEMPLOYED {
-            leave(w, p);
+    // Retirees by field, in draw order; their slots are freed in draw order.
+    let mut keys = std::mem::take(&mut w.scratch_u16);
+    fields_of(w, &hits, &mut keys, |s| s == pstate::EMPLOYED || s == pstate::UNEMPLOYED);
+    let mut work = field_work(w);
+    for (&p, &k) in hits.iter().zip(&keys) {
+        if k != NO_FIELD {
+            work[k as usize].people.push(p);
+            w.people.free.push(p);
             w.m.retirements += 1;
+            w.m.departures += 1;
         }
     }
+    for fw in &mut work {
+        fw.weight = fw.people.len();
+    }
+    per_field(w, &mut work, |c, s, fw| {
+        for &p in &fw.people {
+            c.leave(s, p);
+        }
+    });
+    w.labour_work = work;
+    w.scratch_u16 = keys;
     w.scratch_u32 = hits;
 }
 
@@ -177,26 +408,33 @@ fn unemployed_outflow(w: &mut World) {
     if hmax <= 0.0 {
         return;
     }
-    let mut hits = std::mem::take(&mut w.scratch_u32);
-    hits.clear();
-    for k in 0..w.cfg.n_ind {
-        let mut rng = stream(w.seed, Phase::Outflow, w.month as u32, k as u64);
-        let pool = &w.people.pools[k];
-        let since = &w.people.since;
-        let month = w.month;
+    let (seed, month) = (w.seed, w.month);
+    let mut work = field_work(w);
+    for (fw, pool) in work.iter_mut().zip(&w.people.pools) {
+        fw.weight = pool.len();
+    }
+    // Each field draws from its own stream; its leavers' slots are freed field by field.
+    per_field(w, &mut work, |c, s, fw| {
+        let mut rng = stream(seed, Phase::Outflow, month as u32, s.k as u64);
+        let pool = &*s.pool;
+        let out = &mut fw.people;
         bernoulli_indices(&mut rng, pool.len(), hmax, |j, r| {
             let p = pool[j];
-            let d = f64::from(month - since[p as usize]).max(0.0);
+            let d = f64::from(month - c.since.get(p as usize)).max(0.0);
             let h = (l.outflow_hazard_base + l.outflow_hazard_per_month_unemployed * d).min(hmax);
             if r.unif() * hmax < h {
-                hits.push(p);
+                out.push(p);
             }
         });
+        for &p in &fw.people {
+            c.leave(s, p);
+        }
+    });
+    for fw in &work {
+        w.people.free.extend_from_slice(&fw.left);
+        w.m.departures += fw.left.len() as u64;
     }
-    for &p in &hits {
-        leave(w, p);
-    }
-    w.scratch_u32 = hits;
+    w.labour_work = work;
 }
 
 /// Employees (of firms and of the outside sector) quit into job search.
@@ -205,12 +443,25 @@ fn quits(w: &mut World) {
     let mut hits = std::mem::take(&mut w.scratch_u32);
     hits.clear();
     bernoulli_indices(&mut rng, w.people.len(), w.cfg.s.labour.quit_hazard, |i, _| hits.push(i as u32));
-    for &p in &hits {
-        if w.people.state[p as usize] == pstate::EMPLOYED {
-            to_unemployed(w, p);
+    let mut keys = std::mem::take(&mut w.scratch_u16);
+    fields_of(w, &hits, &mut keys, |s| s == pstate::EMPLOYED);
+    let mut work = field_work(w);
+    for (&p, &k) in hits.iter().zip(&keys) {
+        if k != NO_FIELD {
+            work[k as usize].people.push(p);
             w.m.quits += 1;
         }
     }
+    for fw in &mut work {
+        fw.weight = fw.people.len();
+    }
+    per_field(w, &mut work, |c, s, fw| {
+        for &p in &fw.people {
+            c.to_unemployed(s, p);
+        }
+    });
+    w.labour_work = work;
+    w.scratch_u16 = keys;
     w.scratch_u32 = hits;
 }
 
@@ -264,23 +515,33 @@ fn layoffs(w: &mut World) {
             out.push((fi as u32, ((n - d).min(rate * n).max(1.0)) as u32));
         }
     });
-    let mut fire = std::mem::take(&mut w.scratch_u32);
-    fire.clear();
+    let mut work = field_work(w);
     for (f, k) in over {
-        let mut p = w.firms.head[f as usize];
-        for _ in 0..k {
-            if p == NONE {
-                break;
+        let fw = &mut work[w.firms.industry[f as usize] as usize];
+        fw.firms.push((f, k));
+        fw.weight += k as usize;
+    }
+    // Each field lets go its firms' most recent hires, firm by firm (a firm's employees share its field).
+    per_field(w, &mut work, |c, s, fw| {
+        for &(f, k) in &fw.firms {
+            let mut p = c.head.get(f as usize);
+            for _ in 0..k {
+                if p == NONE {
+                    break;
+                }
+                fw.people.push(p);
+                p = c.next.get(p as usize);
             }
-            fire.push(p);
-            p = w.people.next[p as usize];
         }
+        for &p in &fw.people {
+            c.to_unemployed(s, p);
+        }
+        fw.moves = fw.people.len() as u64;
+    });
+    for fw in &work {
+        w.m.layoffs += fw.moves;
     }
-    for &p in &fire {
-        to_unemployed(w, p);
-        w.m.layoffs += 1;
-    }
-    w.scratch_u32 = fire;
+    w.labour_work = work;
 }
 
 /// Draws the best-skilled of `t` random job seekers of `pool`.
@@ -312,11 +573,11 @@ fn matching(w: &mut World) {
             }
         }
     });
-    let mut vac: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n_ind];
+    let mut work = field_work(w);
     let mut v_tot = vec![0u64; n_ind];
     for (f, v) in open {
         let k = w.firms.industry[f as usize] as usize;
-        vac[k].push((f, v));
+        work[k].firms.push((f, v));
         v_tot[k] += u64::from(v);
     }
     // The outside sector keeps its share of the population.
@@ -330,8 +591,13 @@ fn matching(w: &mut World) {
     let mut rng = stream(w.seed, Phase::Hiring, w.month as u32, 0);
     let e = l.match_elasticity_unemployed;
     let t = l.tournament_size.max(1);
-    let mut unfilled: Vec<(u32, u32)> = Vec::new();
-    for k in 0..n_ind {
+    // Hiring within each field draws from one stream, field after field: the field's matches,
+    // then for each vacancy its hires and `t` draws per hire (the tournament). A hire in field k
+    // takes a seeker from pool k only, so how many draws field k makes follows from the pool's
+    // size and the hire counts alone: this pass advances the stream through every field's draws
+    // and keeps where each field's start, so the fields can then hire in parallel with exactly
+    // the draws of one sequential pass.
+    for (k, fw) in work.iter_mut().enumerate() {
         let u = w.people.pools[k].len() as f64;
         let v = v_tot[k] as f64;
         if v <= 0.0 {
@@ -340,25 +606,44 @@ fn matching(w: &mut World) {
         let m = (l.match_efficiency * u.powf(e) * v.powf(1.0 - e)).min(u).min(v);
         let m = rng.round_stochastic(m) as f64;
         let ratio = if v > 0.0 { m / v } else { 0.0 };
-        let list = std::mem::take(&mut vac[k]);
-        for &(f, vf) in &list {
-            let h = rng.round_stochastic(f64::from(vf) * ratio).min(u64::from(vf)) as u32;
-            let mut got = 0;
-            for _ in 0..h {
-                if w.people.pools[k].is_empty() {
-                    break;
-                }
-                let p = tournament(&w.people.pools[k], &w.people.skill, t, &mut rng);
-                hire(w, p, f);
-                got += 1;
-            }
-            w.m.hires += u64::from(got);
-            if got < vf {
-                unfilled.push((f, vf - got));
+        fw.rng = Some(rng.clone());
+        fw.ratio = ratio;
+        fw.weight = m as usize;
+        let mut seekers = w.people.pools[k].len() as u64;
+        for &(_, vf) in &fw.firms {
+            let h = rng.round_stochastic(f64::from(vf) * ratio).min(u64::from(vf));
+            let hired = h.min(seekers);
+            seekers -= hired;
+            for _ in 0..hired * u64::from(t) {
+                rng.unif();
             }
         }
-        vac[k] = list;
     }
+    per_field(w, &mut work, |c, s, fw| {
+        let Some(mut rng) = fw.rng.take() else { return };
+        for &(f, vf) in &fw.firms {
+            let h = rng.round_stochastic(f64::from(vf) * fw.ratio).min(u64::from(vf)) as u32;
+            let mut got = 0;
+            for _ in 0..h {
+                if s.pool.is_empty() {
+                    break;
+                }
+                let p = tournament(s.pool, c.skill, t, &mut rng);
+                c.hire(s, p, f);
+                got += 1;
+            }
+            fw.moves += u64::from(got);
+            if got < vf {
+                fw.unfilled.push((f, vf - got));
+            }
+        }
+    });
+    let mut unfilled: Vec<(u32, u32)> = Vec::with_capacity(work.iter().map(|fw| fw.unfilled.len()).sum());
+    for fw in &work {
+        w.m.hires += fw.moves;
+        unfilled.extend_from_slice(&fw.unfilled);
+    }
+    w.labour_work = work;
     // Cross-field hiring: a share of unfilled vacancies (and the outside sector's) are open to any field.
     let total_pool: usize = w.people.pools.iter().map(Vec::len).sum();
     if total_pool == 0 {
