@@ -70,6 +70,16 @@ impl From<seedbed_output::Error> for Failure {
     }
 }
 
+/// A run's failure: writing its outputs (as above) or building its city (a failed run).
+impl From<seedbed_experiments::member::RunError> for Failure {
+    fn from(e: seedbed_experiments::member::RunError) -> Self {
+        match e {
+            seedbed_experiments::member::RunError::Output(e) => Failure::from(e),
+            build => Failure::run(build.to_string()),
+        }
+    }
+}
+
 /// An experiment's failure: bad input (2) or a failed run (1).
 impl From<seedbed_experiments::runner::Error> for Failure {
     fn from(e: seedbed_experiments::runner::Error) -> Self {

@@ -13,11 +13,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
 use clap::Args;
-use seedbed_experiments::member::{scenario_file, summary_json};
+use seedbed_experiments::member::{scenario_file, write_end_of_run};
 use seedbed_model::checkpoint::{self, from_bytes, scenario_changes, to_bytes};
 use seedbed_model::schema::{Kind, Value, get_path, set_path};
 use seedbed_model::{Frame, Observation, Scenario, Simulation};
-use seedbed_output::{Format, RunDir, TableWriter, default_run_name, write_json_atomic, write_text_atomic};
+use seedbed_output::{Format, RunDir, TableWriter, default_run_name};
 use seedbed_scenario::{ScenarioError, load_file, validate};
 
 use crate::fail::Failure;
@@ -361,24 +361,10 @@ fn continue_run(
     industries.finish()?;
     events.finish()?;
     progress.finish();
-    let years = sim.years_frame();
-    write_table(dir, format, "firms", &sim.firms_frame())?;
-    write_table(dir, format, "deals", &sim.deals_frame())?;
-    write_table(dir, format, "years", &years)?;
-    write_json_atomic(&dir.path_for("summary.json"), &summary_json(&setup.scenario, setup.seed, &years))?;
-    write_text_atomic(&dir.path_for("scenario.toml"), &scenario_file(&setup.scenario, setup.seed))?;
-    Ok(years)
+    Ok(write_end_of_run(dir, format, sim, &setup.scenario, setup.seed)?)
 }
 
 /// Writes a whole table `name` (its schema even when it has no rows), as `seedbed run` does.
-fn write_table(dir: &RunDir, format: Format, name: &str, frame: &Frame) -> Result<(), Failure> {
-    let path = dir.path_for(&format!("{name}.{}", format.extension()));
-    let mut w = TableWriter::create_with_columns(&path, format, &frame.columns)?;
-    w.write(frame)?;
-    w.finish()?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -70,8 +70,32 @@ pub fn write_run(
         after_step(&sim);
     }
     streams.finish()?;
+    write_end_of_run(dir, format, &sim, scenario, seed)
+}
+
+/// Firms written per part of the end-of-run firms table.
+const FIRM_ROWS_PER_PART: usize = 65_536;
+
+/// The tables and files written once a run has ended: firms (streamed in parts), deals, years,
+/// `summary.json` and `scenario.toml`. Returns the yearly headline table.
+pub fn write_end_of_run(
+    dir: &RunDir,
+    format: Format,
+    sim: &Simulation,
+    scenario: &Scenario,
+    seed: u64,
+) -> Result<Frame, RunError> {
     let years = sim.years_frame();
-    write_table(dir, format, "firms", &sim.firms_frame())?;
+    let path = dir.path_for(&format!("firms.{}", format.extension()));
+    let mut parts = sim.firms_frames(FIRM_ROWS_PER_PART);
+    let first = parts.next().expect("the firms table has at least one part");
+    let mut firms = TableWriter::create_with_columns(&path, format, &first.columns)?;
+    firms.write(&first)?;
+    drop(first);
+    for part in parts {
+        firms.write(&part)?;
+    }
+    firms.finish()?;
     write_table(dir, format, "deals", &sim.deals_frame())?;
     write_table(dir, format, "years", &years)?;
     write_json_atomic(&dir.path_for("summary.json"), &summary_json(scenario, seed, &years))?;

@@ -97,9 +97,26 @@ impl Simulation {
 
     /// Every firm alive now, one row each (for distributions).
     pub fn firms_frame(&self) -> Frame {
+        self.firms_frame_of(&self.world.firms.live)
+    }
+
+    /// The firms table in parts of at most `rows` firms each, in id order: a writer streams
+    /// them, so the whole table never sits in memory (at full scale it would add about half a
+    /// GiB at the end of a run).
+    pub fn firms_frames(&self, rows: usize) -> impl Iterator<Item = Frame> + '_ {
+        let live = &self.world.firms.live;
+        // An empty city still yields one (empty) part, so the table gets its columns.
+        let parts = live.len().div_ceil(rows.max(1)).max(1);
+        (0..parts).map(move |i| {
+            let start = (i * rows.max(1)).min(live.len());
+            self.firms_frame_of(&live[start..(start + rows.max(1)).min(live.len())])
+        })
+    }
+
+    /// One row for each firm of `live` (live firm ids).
+    fn firms_frame_of(&self, live: &[u32]) -> Frame {
         let w = &self.world;
         let f = &w.firms;
-        let live = &f.live;
         let ids = &w.cfg.ind.ids;
         let i64s = |g: &dyn Fn(usize) -> i64| live.iter().map(|&x| g(x as usize)).collect::<Vec<i64>>();
         let f64s = |g: &dyn Fn(usize) -> f64| live.iter().map(|&x| g(x as usize)).collect::<Vec<f64>>();
