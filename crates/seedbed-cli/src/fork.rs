@@ -364,7 +364,6 @@ fn continue_run(
     Ok(write_end_of_run(dir, format, sim, &setup.scenario, setup.seed)?)
 }
 
-/// Writes a whole table `name` (its schema even when it has no rows), as `seedbed run` does.
 #[cfg(test)]
 mod tests {
     use super::*;

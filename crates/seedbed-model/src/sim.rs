@@ -105,11 +105,12 @@ impl Simulation {
     /// GiB at the end of a run).
     pub fn firms_frames(&self, rows: usize) -> impl Iterator<Item = Frame> + '_ {
         let live = &self.world.firms.live;
+        let rows = rows.max(1);
         // An empty city still yields one (empty) part, so the table gets its columns.
-        let parts = live.len().div_ceil(rows.max(1)).max(1);
+        let parts = live.len().div_ceil(rows).max(1);
         (0..parts).map(move |i| {
-            let start = (i * rows.max(1)).min(live.len());
-            self.firms_frame_of(&live[start..(start + rows.max(1)).min(live.len())])
+            let start = (i * rows).min(live.len());
+            self.firms_frame_of(&live[start..(start + rows).min(live.len())])
         })
     }
 

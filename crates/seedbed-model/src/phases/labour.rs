@@ -74,7 +74,21 @@ impl Parts<'_> {
     fn split(w: &mut World) -> Parts<'_> {
         let World { people, firms, cfg, ind, month, .. } = w;
         let People {
-            state, field, flags, skill, employer, wage, since, next, prev, pos, free, pools, outside_count, count, ..
+            state,
+            field,
+            flags,
+            skill,
+            employer,
+            wage,
+            since,
+            next,
+            prev,
+            pos,
+            free,
+            pools,
+            outside_count,
+            count,
+            ..
         } = people;
         let c = Cols {
             state: Col::new(state),
@@ -322,8 +336,7 @@ pub fn offered_wage(w: &World, k: usize, ln_a: f64, h: f32) -> f32 {
 fn wage_of(cfg: &Config, frontier: &[f64], k: usize, ln_a: f64, h: f32) -> f32 {
     let l = &cfg.s.labour;
     let rel = ln_a - (frontier[k] - cfg.ind.initial_gap_mean[k]);
-    (cfg.ind.wage[k] * f64::from(h).powf(l.wage_skill_elasticity) * (l.wage_productivity_elasticity * rel).exp())
-        as f32
+    (cfg.ind.wage[k] * f64::from(h).powf(l.wage_skill_elasticity) * (l.wage_productivity_elasticity * rel).exp()) as f32
 }
 
 /// Hires job seeker `p` into `firm` (head of its employee list).
@@ -370,34 +383,55 @@ pub fn labour_market(w: &mut World) {
 
 /// Every person but a founder of a live firm retires with a constant monthly hazard.
 fn retirements(w: &mut World) {
-    let mut rng = stream(w.seed, Phase::Retirement, w.month as u32, 0);
-    let n = w.people.len();
-    let mut hits = std::mem::take(&mut w.scratch_u32);
-    hits.clear();
-    bernoulli_indices(&mut rng, n, w.cfg.s.labour.retirement_hazard, |i, _| hits.push(i as u32));
-    // Retirees by field, in draw order; their slots are freed in draw order.
-    let mut keys = std::mem::take(&mut w.scratch_u16);
-    fields_of(w, &hits, &mut keys, |s| s == pstate::EMPLOYED || s == pstate::UNEMPLOYED);
-    let mut work = field_work(w);
-    for (&p, &k) in hits.iter().zip(&keys) {
-        if k != NO_FIELD {
-            work[k as usize].people.push(p);
+    let hazard = w.cfg.s.labour.retirement_hazard;
+    // Retirees' slots are freed in draw order.
+    let mut work = movers_by_field(
+        w,
+        Phase::Retirement,
+        hazard,
+        |s| s == pstate::EMPLOYED || s == pstate::UNEMPLOYED,
+        |w, p| {
             w.people.free.push(p);
             w.m.retirements += 1;
             w.m.departures += 1;
-        }
-    }
-    for fw in &mut work {
-        fw.weight = fw.people.len();
-    }
+        },
+    );
     per_field(w, &mut work, |c, s, fw| {
         for &p in &fw.people {
             c.leave(s, p);
         }
     });
     w.labour_work = work;
+}
+
+/// The people a rare monthly event of `phase` hits (each person with probability `hazard`)
+/// whose state `moves`, by field in draw order; `on_hit` is called for each, in draw order.
+fn movers_by_field(
+    w: &mut World,
+    phase: Phase,
+    hazard: f64,
+    moves: impl Fn(u8) -> bool + Sync,
+    mut on_hit: impl FnMut(&mut World, u32),
+) -> Vec<FieldWork> {
+    let mut rng = stream(w.seed, phase, w.month as u32, 0);
+    let mut hits = std::mem::take(&mut w.scratch_u32);
+    hits.clear();
+    bernoulli_indices(&mut rng, w.people.len(), hazard, |i, _| hits.push(i as u32));
+    let mut keys = std::mem::take(&mut w.scratch_u16);
+    fields_of(w, &hits, &mut keys, moves);
+    let mut work = field_work(w);
+    for (&p, &k) in hits.iter().zip(&keys) {
+        if k != NO_FIELD {
+            work[k as usize].people.push(p);
+            on_hit(w, p);
+        }
+    }
+    for fw in &mut work {
+        fw.weight = fw.people.len();
+    }
     w.scratch_u16 = keys;
     w.scratch_u32 = hits;
+    work
 }
 
 /// The unemployed leave the city with a hazard that rises with months unemployed (exact
@@ -439,30 +473,14 @@ fn unemployed_outflow(w: &mut World) {
 
 /// Employees (of firms and of the outside sector) quit into job search.
 fn quits(w: &mut World) {
-    let mut rng = stream(w.seed, Phase::Quits, w.month as u32, 0);
-    let mut hits = std::mem::take(&mut w.scratch_u32);
-    hits.clear();
-    bernoulli_indices(&mut rng, w.people.len(), w.cfg.s.labour.quit_hazard, |i, _| hits.push(i as u32));
-    let mut keys = std::mem::take(&mut w.scratch_u16);
-    fields_of(w, &hits, &mut keys, |s| s == pstate::EMPLOYED);
-    let mut work = field_work(w);
-    for (&p, &k) in hits.iter().zip(&keys) {
-        if k != NO_FIELD {
-            work[k as usize].people.push(p);
-            w.m.quits += 1;
-        }
-    }
-    for fw in &mut work {
-        fw.weight = fw.people.len();
-    }
+    let hazard = w.cfg.s.labour.quit_hazard;
+    let mut work = movers_by_field(w, Phase::Quits, hazard, |s| s == pstate::EMPLOYED, |w, _| w.m.quits += 1);
     per_field(w, &mut work, |c, s, fw| {
         for &p in &fw.people {
             c.to_unemployed(s, p);
         }
     });
     w.labour_work = work;
-    w.scratch_u16 = keys;
-    w.scratch_u32 = hits;
 }
 
 /// Graduates and migrants arrive as job seekers. Inflow = baseline x (1 + elasticity x subsidy
