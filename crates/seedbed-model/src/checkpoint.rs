@@ -558,7 +558,7 @@ codec! {
         founded, failed, exited, next, prev, pos, free, pools, outside_count, count,
     }
     Firms {
-        alive, industry, stage, tiers, flags, birth, founder, employees, skill_sum, wage_sum, head,
+        alive, industry, stage, tiers, flags, birth, founder, founder_skill, employees, skill_sum, wage_sum, head,
         ln_a, how, cash, debt, debt_step, share, revenue, revenue_prev, rd, compute_bill,
         compute_used, compute_budget, profit, desired, valuation, last_round, last_round_m, raised,
         pilot_until, contract_until, high_tech_until, rev_ytd, rd_ytd, rev_last_year, rd_last_year,
@@ -1068,6 +1068,7 @@ fn validate(w: &World) -> Result<()> {
         f.flags.len(),
         f.birth.len(),
         f.founder.len(),
+        f.founder_skill.len(),
         f.employees.len(),
         f.skill_sum.len(),
         f.wage_sum.len(),

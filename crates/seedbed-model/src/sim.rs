@@ -341,6 +341,9 @@ impl Simulation {
                     {
                         return Err(format!("people: founder {i} does not own a live firm"));
                     }
+                    if w.firms.founder_skill[e as usize] != p.skill[i] {
+                        return Err(format!("firms: firm {e} keeps a founder skill other than its founder {i}'s"));
+                    }
                 }
                 (_, NONE) => {}
                 (s, e) => return Err(format!("people: person {i} in state {s} has employer {e}")),

@@ -104,6 +104,9 @@ pub struct Firms {
     pub flags: Vec<u8>,
     pub birth: Vec<i32>,
     pub founder: Vec<u32>,
+    /// The founder's skill (1 when there is none). A founder of a live firm neither retires
+    /// nor changes skill, so the R&D pass reads it here instead of from the person's row.
+    pub founder_skill: Vec<f32>,
     pub employees: Vec<u32>,
     pub skill_sum: Vec<f64>,
     /// Sum of employees' relative wages (wage bill = this x wage index).

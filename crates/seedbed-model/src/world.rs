@@ -407,6 +407,7 @@ impl World {
         f.flags.push(flags);
         f.birth.push(self.month);
         f.founder.push(founder);
+        f.founder_skill.push(if founder == NONE { 1.0 } else { self.people.skill[founder as usize] });
         f.employees.push(0);
         f.skill_sum.push(0.0);
         f.wage_sum.push(0.0);

@@ -186,6 +186,7 @@ fn acquire(w: &mut World, f: u32) {
         w.people.field[p] = k;
         labour::enter_state(w, founder, pstate::UNEMPLOYED);
         w.firms.founder[fi] = NONE;
+        w.firms.founder_skill[fi] = 1.0;
     }
     w.m.acquisitions += 1;
     w.events.push(Kind::Acquired, f, Some(founder).filter(|&p| p != NONE), None, k, value, "");

@@ -102,14 +102,7 @@ fn outcome(w: &World, f: usize, pl: &RdPlan, c: &Ctx, ln_a: f64, how: u8) -> Out
     let outlay = bill + other;
     // Effective R&D in researcher-months.
     let n = w.firms.employees[f];
-    let founder = w.firms.founder[f];
-    let skill = if n > 0 {
-        w.firms.skill_sum[f] / f64::from(n)
-    } else if founder != NONE {
-        f64::from(w.people.skill[founder as usize])
-    } else {
-        1.0
-    };
+    let skill = if n > 0 { w.firms.skill_sum[f] / f64::from(n) } else { f64::from(w.firms.founder_skill[f]) };
     let cf = if pl.compute_budget > 0.0 {
         c.compute[k][voucher_class(w, pl.voucher_rate)]
     } else {
