@@ -79,25 +79,33 @@ pub fn for_each_sum<T: Send, const N: usize>(
 
 /// Fills `out` with `make(j, live[j])` in parallel, chunk by chunk, each chunk folding its own
 /// accumulator `A`; returns the chunk accumulators in chunk order for the caller to combine.
-pub fn fill_fold<T: Send + Default + Clone, A: Send>(
+/// `out`'s allocation is reused and its rows are written once (not zeroed first).
+pub fn fill_fold<T: Send, A: Send>(
     live: &[u32],
     out: &mut Vec<T>,
     init: impl Fn() -> A + Sync,
     make: impl Fn(usize, usize, &mut A) -> T + Sync,
 ) -> Vec<A> {
+    let n = live.len();
     out.clear();
-    out.resize(live.len(), T::default());
-    out.par_chunks_mut(CHUNK)
+    out.reserve(n);
+    let parts = out.spare_capacity_mut()[..n]
+        .par_chunks_mut(CHUNK)
         .zip(live.par_chunks(CHUNK))
         .enumerate()
         .map(|(c, (o, ids))| {
             let mut a = init();
             for (i, (slot, &f)) in o.iter_mut().zip(ids).enumerate() {
-                *slot = make(c * CHUNK + i, f as usize, &mut a);
+                slot.write(make(c * CHUNK + i, f as usize, &mut a));
             }
             a
         })
-        .collect()
+        .collect();
+    // SAFETY: the pass above wrote each of the first `n` slots (the chunks of `out` and of
+    // `live` pair up one to one and have equal lengths); had `make` panicked, the panic would
+    // have propagated before this line and `out` would have stayed empty.
+    unsafe { out.set_len(n) };
+    parts
 }
 
 /// Folds over the live firms in parallel, chunk by chunk; returns the chunk accumulators in

@@ -9,8 +9,6 @@
 //! pays bought-in inputs, wages, rent, interest and taxes; profitable bootstrapped and listed
 //! firms pay out part of profit. Firms then plan next month's employment.
 
-use rayon::prelude::*;
-
 use crate::config::{Instrument, stage, tier};
 use crate::events::Kind;
 use crate::par::{self, IndustrySums};
@@ -23,8 +21,6 @@ use crate::world::{Neumaier, World};
 struct Row {
     /// Industry.
     k: u32,
-    /// Firm id.
-    f: u32,
     /// Competitiveness.
     e: f64,
     /// Log demand shock.
@@ -71,7 +67,6 @@ fn row(w: &World, f: usize) -> Row {
     let prod = productivity(w, f);
     Row {
         k: k as u32,
-        f: f as u32,
         e: w.firms.ln_a[f] + bonus,
         shock,
         prod,
@@ -83,13 +78,13 @@ fn row(w: &World, f: usize) -> Row {
 }
 
 thread_local! {
-    /// The market's per-firm rows and accounts, reused by the thread that runs the phase.
-    static BUFFERS: std::cell::RefCell<(Vec<Row>, Vec<Account>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+    /// The market's per-firm rows, reused by the thread that runs the phase.
+    static BUFFERS: std::cell::RefCell<Vec<Row>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Frees the reused buffers (at the end of a run, before the end-of-run tables are built).
 pub fn release_buffers() {
-    BUFFERS.with(|b| *b.borrow_mut() = (Vec::new(), Vec::new()));
+    BUFFERS.with(|b| *b.borrow_mut() = Vec::new());
 }
 
 /// Phase 7. Four parallel passes over a row per firm, each folding the per-industry sums the
@@ -98,7 +93,7 @@ pub fn release_buffers() {
 pub fn product_market(w: &mut World) {
     let n_ind = w.cfg.n_ind;
     // Buffers are kept from month to month: a million rows are not allocated and zeroed anew.
-    let (mut rows, mut acc) = BUFFERS.with(|b| std::mem::take(&mut *b.borrow_mut()));
+    let mut rows = BUFFERS.with(|b| std::mem::take(&mut *b.borrow_mut()));
     // Replicator: shares move with competitiveness relative to the share-weighted mean.
     let parts = {
         let wr: &World = w;
@@ -135,24 +130,17 @@ pub fn product_market(w: &mut World) {
         s.add(k, [r.share, r.cap]);
     });
     let (unserved, spare) = (s.get(0), s.get(1));
-    // The spill-over of unserved demand, then each firm's accounts.
-    acc.clear();
-    acc.resize(rows.len(), Account::default());
-    {
-        let wr: &World = w;
-        let ctx = AccountCtx::new(wr);
-        rows.par_chunks_mut(par::CHUNK).zip(acc.par_chunks_mut(par::CHUNK)).for_each(|(rc, ac)| {
-            for (r, a) in rc.iter_mut().zip(ac) {
-                let k = r.k as usize;
-                if unserved[k] > 0.0 && spare[k] > 0.0 {
-                    r.sales += unserved[k].min(spare[k]) * r.cap / spare[k];
-                }
-                *a = account(wr, &ctx, r.f as usize, r);
-            }
-        });
-    }
-    book_and_tally(w, Some((&rows, &acc)));
-    BUFFERS.with(|b| *b.borrow_mut() = (rows, acc));
+    // The spill-over of unserved demand and each firm's accounts are booked in the last pass.
+    book_and_tally(w, Some(Market { rows: &rows, unserved: &unserved, spare: &spare }));
+    BUFFERS.with(|b| *b.borrow_mut() = rows);
+}
+
+/// What the product market's last pass needs to book the month: the rows, and each
+/// industry's unserved demand and spare capacity for the spill-over.
+struct Market<'a> {
+    rows: &'a [Row],
+    unserved: &'a [f64],
+    spare: &'a [f64],
 }
 
 /// Parameters of the accounts, read once a month.
@@ -182,6 +170,15 @@ impl AccountCtx {
     }
 }
 
+/// A firm's cash and debt before this month's accounts (read from the columns the booking
+/// pass writes).
+#[derive(Clone, Copy, Debug)]
+struct Balance {
+    cash: f64,
+    debt: f64,
+    debt_step: f64,
+}
+
 /// One firm's monthly accounts: costs, taxes, payout, support claim and employment plan.
 #[derive(Clone, Copy, Debug, Default)]
 struct Account {
@@ -202,7 +199,7 @@ struct Account {
 /// Revenue pays bought-in inputs, wages, rent, interest and VAT; profit is taxed (15% for
 /// high-tech enterprises); profitable bootstrapped, listed and acquired firms pay out a share;
 /// the firm plans employment for expected sales at its productivity (or what a round pays for).
-fn account(w: &World, c: &AccountCtx, f: usize, r: &Row) -> Account {
+fn account(w: &World, c: &AccountCtx, f: usize, r: &Row, b: Balance) -> Account {
     let fm = &w.firms;
     let k = r.k as usize;
     let rev = r.sales;
@@ -210,14 +207,14 @@ fn account(w: &World, c: &AccountCtx, f: usize, r: &Row) -> Account {
     let inputs = (1.0 - w.cfg.ind.va_share[k]) * rev;
     let wages = fm.wage_sum[f] * c.wage_index;
     let rent = w.cfg.ind.rent[k] * (n + 1.0);
-    let interest = fm.debt[f] * c.r_month;
-    let principal = fm.debt_step[f].min(fm.debt[f]);
+    let interest = b.debt * c.r_month;
+    let principal = b.debt_step.min(b.debt);
     let vat = c.g.vat_rate * (rev - inputs);
     let pre_tax = rev - inputs - wages - rent - interest - fm.rd[f] - vat;
     let rate = if fm.tiers[f] & tier::HIGH_TECH != 0 { c.g.high_tech_tax_rate } else { c.g.profit_tax_rate };
     let tax = rate * pre_tax.max(0.0);
     let profit = pre_tax - tax;
-    let cash = fm.cash[f] + rev - inputs - wages - rent - interest - principal - vat - tax;
+    let cash = b.cash + rev - inputs - wages - rent - interest - principal - vat - tax;
     let st = fm.stage[f];
     let payout = if profit > 0.0 && cash > 0.0 && matches!(st, stage::BOOTSTRAPPED | stage::LISTED | stage::ACQUIRED) {
         (c.payout_share * profit).min(cash)
@@ -495,19 +492,27 @@ pub fn tally(w: &mut World) {
 /// One parallel pass over the live firms: books the month's accounts (when the market ran)
 /// and tallies; then combines the chunks' parts in order, writes the tally, pays the sectors,
 /// and records breakthroughs and support claims in firm-id order.
-fn book_and_tally(w: &mut World, market: Option<(&[Row], &[Account])>) {
+fn book_and_tally(w: &mut World, market: Option<Market>) {
     let n_ind = w.cfg.n_ind;
     let unicorn_age = (w.cfg.s.tiers.unicorn_max_age_years * 12.0) as i32;
     let mut written = Written::take(&mut w.firms);
     let parts = {
         let cols = written.cols();
         let wr: &World = w;
+        let ctx = AccountCtx::new(wr);
         par::fold_live(
             &wr.firms.live,
             || Part::new(n_ind),
             |j, f, p| {
-                if let Some((rows, acc)) = market {
-                    book(wr, &cols, f, &rows[j], &acc[j], p);
+                if let Some(m) = &market {
+                    let mut r = m.rows[j];
+                    let k = r.k as usize;
+                    if m.unserved[k] > 0.0 && m.spare[k] > 0.0 {
+                        r.sales += m.unserved[k].min(m.spare[k]) * r.cap / m.spare[k];
+                    }
+                    let b =
+                        Balance { cash: cols.cash.get(f), debt: cols.debt.get(f), debt_step: cols.debt_step.get(f) };
+                    book(wr, &cols, f, &r, &account(wr, &ctx, f, &r, b), p);
                 }
                 tally_firm(wr, &cols, unicorn_age, f, p);
             },
