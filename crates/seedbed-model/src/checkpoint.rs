@@ -554,9 +554,9 @@ macro_rules! codec {
 
 codec! {
     People {
-        state, field, flags, skill, propensity, employer, wage, since, prev_wage, insured_until,
-        founded, failed, exited, next, prev, pos, free, pools, outside_count, count,
+        hot, propensity, prev_wage, insured_until, founded, failed, exited, free, pools, outside_count, count,
     }
+    Person { state, flags, field, employer, wage, since, next, prev, pos, skill }
     Firms {
         alive, industry, stage, tiers, flags, birth, founder, founder_skill, employees, skill_sum, wage_sum, head,
         ln_a, how, cash, debt, debt_step, share, revenue, revenue_prev, rd, compute_bill,
@@ -1035,24 +1035,9 @@ fn validate(w: &World) -> Result<()> {
     let np = w.cfg.packages.len();
     let bad = |what: &str| Err(corrupted(format!("inconsistent state: {what}")));
     let p = &w.people;
-    let np_people = p.state.len();
-    let people_cols = [
-        p.field.len(),
-        p.flags.len(),
-        p.skill.len(),
-        p.propensity.len(),
-        p.employer.len(),
-        p.wage.len(),
-        p.since.len(),
-        p.prev_wage.len(),
-        p.insured_until.len(),
-        p.founded.len(),
-        p.failed.len(),
-        p.exited.len(),
-        p.next.len(),
-        p.prev.len(),
-        p.pos.len(),
-    ];
+    let np_people = p.hot.len();
+    let people_cols =
+        [p.propensity.len(), p.prev_wage.len(), p.insured_until.len(), p.founded.len(), p.failed.len(), p.exited.len()];
     if people_cols.iter().any(|&l| l != np_people) {
         return bad("people's columns differ in length");
     }
@@ -1114,11 +1099,16 @@ fn validate(w: &World) -> Result<()> {
     let person = |x: u32| x == NONE || (x as usize) < np_people;
     let firm_or = |x: u32| x == NONE || x == OUTSIDE || (x as usize) < nf;
     let holding = |x: u32| x == NONE || (x as usize) < w.holdings.len();
-    if !p.employer.iter().all(|&x| firm_or(x))
-        || !p.next.iter().all(|&x| person(x))
-        || !p.prev.iter().all(|&x| person(x))
-        || !p.field.iter().all(|&k| (k as usize) < n_ind)
-        || !p.state.iter().all(|&s| s <= pstate::LEFT)
+    let pos_ok =
+        |h: &Person| h.pos == NONE || p.pools.get(h.field as usize).is_some_and(|q| (h.pos as usize) < q.len());
+    if !p.hot.iter().all(|h| {
+        firm_or(h.employer)
+            && person(h.next)
+            && person(h.prev)
+            && (h.field as usize) < n_ind
+            && h.state <= pstate::LEFT
+            && pos_ok(h)
+    }) || !p.free.iter().all(|&x| (x as usize) < np_people)
         || !p.free.iter().all(|&x| (x as usize) < np_people)
         || !p.pools.iter().flatten().all(|&x| (x as usize) < np_people)
         || !w.insured.iter().all(|&x| (x as usize) < np_people)

@@ -202,6 +202,16 @@ impl<'a, T: Copy> Col<'a, T> {
         // SAFETY: in bounds; no other thread reads or writes entry `i` during the pass.
         unsafe { *self.ptr.add(i) = v }
     }
+    /// Changes entry `i` in place (one field of a record, say). The caller must be the only
+    /// thread touching entry `i` in this pass, and `change` must not touch entry `i` through
+    /// this `Col`.
+    #[inline]
+    pub fn update<R>(&self, i: usize, change: impl FnOnce(&mut T) -> R) -> R {
+        assert!(i < self.len);
+        // SAFETY: in bounds; no other thread touches entry `i` during the pass, and no caller
+        // reaches entry `i` again from inside `change`, so the reference is unique while it lives.
+        change(unsafe { &mut *self.ptr.add(i) })
+    }
 }
 
 #[cfg(test)]

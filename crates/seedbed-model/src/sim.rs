@@ -322,9 +322,9 @@ impl Simulation {
         let mut by_firm = vec![0u32; w.firms.len()];
         let mut outside = 0u64;
         for i in 0..p.len() {
-            let s = p.state[i];
+            let s = p.hot[i].state;
             counts[s as usize] += 1;
-            match (s, p.employer[i]) {
+            match (s, p.hot[i].employer) {
                 (pstate::EMPLOYED, OUTSIDE) => outside += 1,
                 (pstate::EMPLOYED, NONE) => return Err(format!("people: employed person {i} has no employer")),
                 (pstate::EMPLOYED, e) => {
@@ -341,7 +341,7 @@ impl Simulation {
                     {
                         return Err(format!("people: founder {i} does not own a live firm"));
                     }
-                    if w.firms.founder_skill[e as usize] != p.skill[i] {
+                    if w.firms.founder_skill[e as usize] != p.hot[i].skill {
                         return Err(format!("firms: firm {e} keeps a founder skill other than its founder {i}'s"));
                     }
                 }

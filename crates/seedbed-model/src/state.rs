@@ -43,22 +43,41 @@ pub mod how {
     pub const NAMES: [&str; 4] = ["entry", "innovation", "radical", "imitation"];
 }
 
+/// The part of a person's row that the labour market's moves read and write, as one 32-byte
+/// record aligned to 32 bytes: a move touches one cache line per person instead of ten (one
+/// per column).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[repr(C, align(32))]
+pub struct Person {
+    /// `pstate`.
+    pub state: u8,
+    /// `pflag` bits.
+    pub flags: u8,
+    pub field: u16,
+    /// Firm id, `OUTSIDE`, or `NONE`.
+    pub employer: u32,
+    /// Wage relative to the city wage index (CNY m/month at index 1).
+    pub wage: f32,
+    /// Month the person entered the current state (or job).
+    pub since: i32,
+    /// Employee list links (next/prev colleague at the same employer).
+    pub next: u32,
+    pub prev: u32,
+    /// Position in the unemployed pool of the person's field.
+    pub pos: u32,
+    /// Skill h (log-normal).
+    pub skill: f32,
+}
+
+const _: () = assert!(std::mem::size_of::<Person>() == 32);
+
 /// The labour force, one slot per person; slots of people who left are reused by arrivals.
 #[derive(Clone, Debug, Default)]
 pub struct People {
-    pub state: Vec<u8>,
-    pub field: Vec<u16>,
-    pub flags: Vec<u8>,
-    /// Skill h (log-normal).
-    pub skill: Vec<f32>,
+    /// What moves touch, a record per person.
+    pub hot: Vec<Person>,
     /// Entrepreneurial propensity (hazard multiplier, mean 1).
     pub propensity: Vec<f32>,
-    /// Firm id, `OUTSIDE`, or `NONE`.
-    pub employer: Vec<u32>,
-    /// Wage relative to the city wage index (CNY m/month at index 1).
-    pub wage: Vec<f32>,
-    /// Month the person entered the current state (or job).
-    pub since: Vec<i32>,
     /// Wage before founding, for founder insurance.
     pub prev_wage: Vec<f32>,
     /// Last month of founder-insurance benefit (exclusive), or i32::MIN.
@@ -66,11 +85,6 @@ pub struct People {
     pub founded: Vec<u8>,
     pub failed: Vec<u8>,
     pub exited: Vec<u8>,
-    /// Employee list links (next/prev colleague at the same employer).
-    pub next: Vec<u32>,
-    pub prev: Vec<u32>,
-    /// Position in the unemployed pool of the person's field.
-    pub pos: Vec<u32>,
     /// Free slots (people who left), reused last-in first-out.
     pub free: Vec<u32>,
     /// Unemployed people by field.
@@ -83,10 +97,10 @@ pub struct People {
 
 impl People {
     pub fn len(&self) -> usize {
-        self.state.len()
+        self.hot.len()
     }
     pub fn is_empty(&self) -> bool {
-        self.state.is_empty()
+        self.hot.is_empty()
     }
     /// People in the city (every state but `LEFT`).
     pub fn population(&self) -> u64 {

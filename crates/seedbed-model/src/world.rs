@@ -353,45 +353,39 @@ impl World {
     /// Adds a person in `state` and returns the id (reusing a free slot).
     pub fn add_person(&mut self, field: usize, state: u8, skill: f32, propensity: f32, flags: u8) -> u32 {
         let p = &mut self.people;
+        let hot = Person {
+            state: pstate::LEFT,
+            flags,
+            field: field as u16,
+            employer: NONE,
+            wage: 0.0,
+            since: self.month,
+            next: NONE,
+            prev: NONE,
+            pos: NONE,
+            skill,
+        };
         let id = if let Some(id) = p.free.pop() {
+            let i = id as usize;
+            p.hot[i] = hot;
+            p.propensity[i] = propensity;
+            p.prev_wage[i] = 0.0;
+            p.insured_until[i] = i32::MIN;
+            p.founded[i] = 0;
+            p.failed[i] = 0;
+            p.exited[i] = 0;
             id
         } else {
-            let id = p.state.len() as u32;
-            p.state.push(pstate::LEFT);
-            p.field.push(0);
-            p.flags.push(0);
-            p.skill.push(0.0);
-            p.propensity.push(0.0);
-            p.employer.push(NONE);
-            p.wage.push(0.0);
-            p.since.push(0);
+            let id = p.hot.len() as u32;
+            p.hot.push(hot);
+            p.propensity.push(propensity);
             p.prev_wage.push(0.0);
             p.insured_until.push(i32::MIN);
             p.founded.push(0);
             p.failed.push(0);
             p.exited.push(0);
-            p.next.push(NONE);
-            p.prev.push(NONE);
-            p.pos.push(NONE);
             id
         };
-        let i = id as usize;
-        p.state[i] = pstate::LEFT;
-        p.field[i] = field as u16;
-        p.flags[i] = flags;
-        p.skill[i] = skill;
-        p.propensity[i] = propensity;
-        p.employer[i] = NONE;
-        p.wage[i] = 0.0;
-        p.since[i] = self.month;
-        p.prev_wage[i] = 0.0;
-        p.insured_until[i] = i32::MIN;
-        p.founded[i] = 0;
-        p.failed[i] = 0;
-        p.exited[i] = 0;
-        p.next[i] = NONE;
-        p.prev[i] = NONE;
-        p.pos[i] = NONE;
         crate::phases::labour::enter_state(self, id, state);
         id
     }
@@ -407,7 +401,7 @@ impl World {
         f.flags.push(flags);
         f.birth.push(self.month);
         f.founder.push(founder);
-        f.founder_skill.push(if founder == NONE { 1.0 } else { self.people.skill[founder as usize] });
+        f.founder_skill.push(if founder == NONE { 1.0 } else { self.people.hot[founder as usize].skill });
         f.employees.push(0);
         f.skill_sum.push(0.0);
         f.wage_sum.push(0.0);
@@ -479,7 +473,7 @@ impl World {
                 "the scenario has {owners} firms but a labour force of only {labour_force} at scale {scale}: every firm needs an owner"
             )));
         }
-        self.people.state.reserve(labour_force as usize + labour_force as usize / 4);
+        self.people.hot.reserve(labour_force as usize + labour_force as usize / 4);
         let gap_mean = self.cfg.ind.initial_gap_mean.clone();
         let age_mean = self.cfg.s.market.initial_age_mean_years * 12.0;
         for (idx, &(k, size)) in plan.iter().enumerate() {
@@ -490,10 +484,10 @@ impl World {
             let founder = self.add_person(k, pstate::FOUNDER, skill, prop, 0);
             let firm = self.add_firm(k, founder, -gap, 0.0, 0);
             let fi = firm as usize;
-            self.people.employer[founder as usize] = firm;
+            self.people.hot[founder as usize].employer = firm;
             self.people.founded[founder as usize] = 1;
             self.firms.birth[fi] = -((age_mean * r.exp1()).round() as i32);
-            self.people.since[founder as usize] = self.firms.birth[fi];
+            self.people.hot[founder as usize].since = self.firms.birth[fi];
             self.firms.platform_u[fi] = r.unif() as f32;
             self.firms.rd_mult[fi] = self.draw_rd_mult(&mut r);
             if r.unif() < self.cfg.ind.venture_share[k] {
@@ -510,7 +504,7 @@ impl World {
                 let p = self.add_person(k, pstate::UNEMPLOYED, skill, prop, alumni);
                 crate::phases::labour::hire(self, p, firm);
                 let age = self.firms.birth[fi];
-                self.people.since[p as usize] = age.max(-((120.0 * r.unif()) as i32));
+                self.people.hot[p as usize].since = age.max(-((120.0 * r.unif()) as i32));
             }
         }
         // Platform firms: the largest digital-commerce firms.
@@ -533,7 +527,7 @@ impl World {
             let (skill, prop) = self.new_person_traits(&mut r, 0.0);
             if i < n_unemp {
                 let p = self.add_person(field, pstate::UNEMPLOYED, skill, prop, 0);
-                self.people.since[p as usize] = -((12.0 * r.exp1()) as i32);
+                self.people.hot[p as usize].since = -((12.0 * r.exp1()) as i32);
             } else {
                 let p = self.add_person(field, pstate::UNEMPLOYED, skill, prop, 0);
                 crate::phases::labour::hire_outside(self, p);

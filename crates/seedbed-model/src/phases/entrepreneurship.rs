@@ -96,15 +96,16 @@ pub fn entrepreneurship(w: &mut World) {
     // Candidates at the maximum hazard, accepted with h / h_max (exact thinning), drawn in
     // parallel by fixed blocks of people. Each selected entry: (person, industry, capped).
     let picked = crate::par::bernoulli_blocks(seed, Phase::Founding, month, ppl.len(), hmax, |i, out| {
-        let s = ppl.state[i];
+        let person = ppl.hot[i];
+        let s = person.state;
         if s != pstate::EMPLOYED && s != pstate::UNEMPLOYED {
             return;
         }
-        let k = ppl.field[i] as usize;
+        let k = person.field as usize;
         let mut h =
-            e.base_hazard * f64::from(ppl.skill[i]).powf(e.skill_elasticity) * f64::from(ppl.propensity[i]) * opp[k];
+            e.base_hazard * f64::from(person.skill).powf(e.skill_elasticity) * f64::from(ppl.propensity[i]) * opp[k];
         h *= if s == pstate::UNEMPLOYED { gain_unemp } else { gain_emp };
-        if ppl.flags[i] & pflag::ALUMNUS != 0 {
+        if person.flags & pflag::ALUMNUS != 0 {
             h *= e.alumni_multiplier;
         }
         let capped = h > hmax;
@@ -155,12 +156,12 @@ fn spinoffs(w: &mut World) {
 pub fn found(w: &mut World, p: u32, k: usize, flags: u8, r: &mut Stream) -> u32 {
     let e = w.cfg.s.entrepreneurship.clone();
     let i = p as usize;
-    let wage_now = if w.people.employer[i] != NONE {
-        f64::from(w.people.wage[i])
+    let wage_now = if w.people.hot[i].employer != NONE {
+        f64::from(w.people.hot[i].wage)
     } else {
-        f64::from(labour::offered_wage(w, k, public_level(w, k), w.people.skill[i]))
+        f64::from(labour::offered_wage(w, k, public_level(w, k), w.people.hot[i].skill))
     };
-    if w.people.state[i] == pstate::EMPLOYED {
+    if w.people.hot[i].state == pstate::EMPLOYED {
         labour::separate(w, p);
     }
     labour::enter_state(w, p, pstate::FOUNDER);
@@ -170,7 +171,7 @@ pub fn found(w: &mut World, p: u32, k: usize, flags: u8, r: &mut Stream) -> u32 
     let history =
         f64::from(w.people.exited[i]) * e.serial_success_bonus + f64::from(w.people.failed[i]) * e.serial_failure_bonus;
     let ln_a = public_level(w, k)
-        + e.entrant_skill_elasticity * f64::from(w.people.skill[i]).ln()
+        + e.entrant_skill_elasticity * f64::from(w.people.hot[i].skill).ln()
         + e.entrant_technology_sd * r.normal()
         + history;
     let mut fl = flags;
@@ -184,7 +185,7 @@ pub fn found(w: &mut World, p: u32, k: usize, flags: u8, r: &mut Stream) -> u32 
     w.firms.rd_mult[fi] = w.draw_rd_mult(r);
     let mean_share = 1.0 / (w.ind.firms[k].max(1) as f64);
     w.firms.share[fi] = w.cfg.s.market.entrant_share_of_mean * mean_share;
-    w.people.employer[i] = firm;
+    w.people.hot[i].employer = firm;
     w.people.founded[i] = w.people.founded[i].saturating_add(1);
     w.m.births += 1;
     w.m.births_by_ind[k] += 1;

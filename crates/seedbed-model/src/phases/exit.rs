@@ -121,8 +121,8 @@ pub fn close(w: &mut World, f: u32, why: &'static str) {
     let founder = w.firms.founder[fi];
     if founder != NONE {
         let p = founder as usize;
-        w.people.employer[p] = NONE;
-        w.people.field[p] = k as u16;
+        w.people.hot[p].employer = NONE;
+        w.people.hot[p].field = k as u16;
         w.people.failed[p] = w.people.failed[p].saturating_add(1);
         labour::enter_state(w, founder, pstate::UNEMPLOYED);
         if w.cfg.on(Instrument::FounderInsurance) {
@@ -182,8 +182,8 @@ fn acquire(w: &mut World, f: u32) {
     if founder != NONE {
         let p = founder as usize;
         w.people.exited[p] = w.people.exited[p].saturating_add(1);
-        w.people.employer[p] = NONE;
-        w.people.field[p] = k;
+        w.people.hot[p].employer = NONE;
+        w.people.hot[p].field = k;
         labour::enter_state(w, founder, pstate::UNEMPLOYED);
         w.firms.founder[fi] = NONE;
         w.firms.founder_skill[fi] = 1.0;

@@ -119,7 +119,7 @@ fn insurance_claims(w: &mut World) {
     let ppl = &w.people;
     w.insured.retain(|&id| {
         let i = id as usize;
-        let active = ppl.state[i] == crate::state::pstate::UNEMPLOYED && month < ppl.insured_until[i];
+        let active = ppl.hot[i].state == crate::state::pstate::UNEMPLOYED && month < ppl.insured_until[i];
         if active {
             total += (p.replacement_rate * f64::from(ppl.prev_wage[i]) * wi).min(p.cap_m_per_month);
             count += 1;

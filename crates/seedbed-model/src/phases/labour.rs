@@ -27,16 +27,7 @@ use crate::world::World;
 /// industry `k`'s firms and pool `k`: passes of different fields touch disjoint entries of every
 /// `Col`, and each entry is read and written by one thread only.
 pub struct Cols<'a> {
-    state: Col<'a, u8>,
-    field: Col<'a, u16>,
-    flags: Col<'a, u8>,
-    employer: Col<'a, u32>,
-    wage: Col<'a, f32>,
-    since: Col<'a, i32>,
-    next: Col<'a, u32>,
-    prev: Col<'a, u32>,
-    pos: Col<'a, u32>,
-    skill: &'a [f32],
+    hot: Col<'a, Person>,
     head: Col<'a, u32>,
     employees: Col<'a, u32>,
     skill_sum: Col<'a, f64>,
@@ -73,34 +64,9 @@ struct Parts<'a> {
 impl Parts<'_> {
     fn split(w: &mut World) -> Parts<'_> {
         let World { people, firms, cfg, ind, month, .. } = w;
-        let People {
-            state,
-            field,
-            flags,
-            skill,
-            employer,
-            wage,
-            since,
-            next,
-            prev,
-            pos,
-            free,
-            pools,
-            outside_count,
-            count,
-            ..
-        } = people;
+        let People { hot, free, pools, outside_count, count, .. } = people;
         let c = Cols {
-            state: Col::new(state),
-            field: Col::new(field),
-            flags: Col::new(flags),
-            employer: Col::new(employer),
-            wage: Col::new(wage),
-            since: Col::new(since),
-            next: Col::new(next),
-            prev: Col::new(prev),
-            pos: Col::new(pos),
-            skill,
+            hot: Col::new(hot),
             head: Col::new(&mut firms.head),
             employees: Col::new(&mut firms.employees),
             skill_sum: Col::new(&mut firms.skill_sum),
@@ -126,7 +92,7 @@ impl Parts<'_> {
 
 /// Runs `mv` on person `p` alone (the moves of the other phases and of the sequential steps).
 fn with_person<R>(w: &mut World, p: u32, mv: impl FnOnce(&Cols<'_>, &mut Side<'_>) -> R) -> R {
-    let k = w.people.field[p as usize] as usize;
+    let k = w.people.hot[p as usize].field as usize;
     let mut parts = Parts::split(w);
     let left = std::mem::take(parts.free);
     let mut side = Side { k, pool: &mut parts.pools[k], count: [0; 4], outside: 0, left };
@@ -205,10 +171,13 @@ const NO_FIELD: u16 = u16::MAX;
 /// The field of each of `hits` whose state `moves` (`NO_FIELD` for the others), looked up in
 /// parallel: scattered reads, so several threads hide each other's memory latency.
 fn fields_of(w: &World, hits: &[u32], keys: &mut Vec<u16>, moves: impl Fn(u8) -> bool + Sync) {
-    let (state, field) = (&w.people.state, &w.people.field);
+    let hot = &w.people.hot;
     hits.par_iter()
         .with_min_len(crate::par::CHUNK)
-        .map(|&p| if moves(state[p as usize]) { field[p as usize] } else { NO_FIELD })
+        .map(|&p| {
+            let h = &hot[p as usize];
+            if moves(h.state) { h.field } else { NO_FIELD }
+        })
         .collect_into_vec(keys);
 }
 
@@ -216,29 +185,32 @@ impl Cols<'_> {
     /// Moves person `p` into `new` state, keeping state counts, pools and free slots consistent.
     fn enter_state(&self, s: &mut Side<'_>, p: u32, new: u8) {
         let i = p as usize;
-        debug_assert_eq!(self.field.get(i) as usize, s.k, "person {p} moved with another field's pool");
-        let old = self.state.get(i);
-        if old == pstate::UNEMPLOYED && self.pos.get(i) != NONE {
-            let pos = self.pos.get(i) as usize;
+        let me = self.hot.get(i);
+        debug_assert_eq!(me.field as usize, s.k, "person {p} moved with another field's pool");
+        let old = me.state;
+        if old == pstate::UNEMPLOYED && me.pos != NONE {
+            let pos = me.pos as usize;
             s.pool.swap_remove(pos);
             if pos < s.pool.len() {
                 let moved = s.pool[pos] as usize;
-                self.pos.set(moved, pos as u32);
+                self.hot.update(moved, |h| h.pos = pos as u32);
             }
-            self.pos.set(i, NONE);
         }
-        if old != pstate::LEFT && self.employer.get(i) != NONE && old != pstate::FOUNDER {
+        if old != pstate::LEFT && me.employer != NONE && old != pstate::FOUNDER {
             // callers separate employees first; this keeps the invariant if one forgot
             debug_assert!(false, "person {p} changed state while employed");
         }
         if old != pstate::LEFT {
             s.count[old as usize] -= 1;
         }
-        self.state.set(i, new);
-        self.since.set(i, self.month);
+        let pos = if new == pstate::UNEMPLOYED { s.pool.len() as u32 } else { NONE };
+        self.hot.update(i, |h| {
+            h.state = new;
+            h.since = self.month;
+            h.pos = pos;
+        });
         match new {
             pstate::UNEMPLOYED => {
-                self.pos.set(i, s.pool.len() as u32);
                 s.pool.push(p);
                 s.count[new as usize] += 1;
             }
@@ -252,60 +224,67 @@ impl Cols<'_> {
         let (i, f) = (p as usize, firm as usize);
         let k = self.industry[f] as usize;
         self.enter_state(s, p, pstate::EMPLOYED);
-        let wage = wage_of(self.cfg, self.frontier, k, self.ln_a[f], self.skill[i]);
-        self.field.set(i, k as u16);
-        self.employer.set(i, firm);
-        self.wage.set(i, wage);
+        let skill = self.hot.get(i).skill;
+        let wage = wage_of(self.cfg, self.frontier, k, self.ln_a[f], skill);
         let head = self.head.get(f);
-        self.next.set(i, head);
-        self.prev.set(i, NONE);
+        self.hot.update(i, |h| {
+            h.field = k as u16;
+            h.employer = firm;
+            h.wage = wage;
+            h.next = head;
+            h.prev = NONE;
+        });
         if head != NONE {
-            self.prev.set(head as usize, p);
+            self.hot.update(head as usize, |h| h.prev = p);
         }
         self.head.set(f, p);
         self.employees.set(f, self.employees.get(f) + 1);
-        self.skill_sum.set(f, self.skill_sum.get(f) + f64::from(self.skill[i]));
+        self.skill_sum.set(f, self.skill_sum.get(f) + f64::from(skill));
         self.wage_sum.set(f, self.wage_sum.get(f) + f64::from(wage));
     }
 
     /// Ends person `p`'s job (the person stays in their state until the caller moves them).
     fn separate(&self, s: &mut Side<'_>, p: u32) {
         let i = p as usize;
-        let e = self.employer.get(i);
+        let me = self.hot.get(i);
+        let e = me.employer;
         if e == NONE {
             return;
         }
-        self.employer.set(i, NONE);
         if e == OUTSIDE {
+            self.hot.update(i, |h| h.employer = NONE);
             s.outside -= 1;
             return;
         }
         let f = e as usize;
-        debug_assert_eq!(self.industry[f], self.field.get(i), "employee {p} of another industry");
-        let (next, prev) = (self.next.get(i), self.prev.get(i));
+        debug_assert_eq!(self.industry[f], me.field, "employee {p} of another industry");
+        let (next, prev) = (me.next, me.prev);
         if prev != NONE {
-            self.next.set(prev as usize, next);
+            self.hot.update(prev as usize, |h| h.next = next);
         } else {
             self.head.set(f, next);
         }
         if next != NONE {
-            self.prev.set(next as usize, prev);
+            self.hot.update(next as usize, |h| h.prev = prev);
         }
-        self.next.set(i, NONE);
-        self.prev.set(i, NONE);
+        let alumnus = self.firm_flags[f] & fflag::PLATFORM != 0
+            && f64::from(self.month - me.since) >= self.cfg.s.platforms.alumni_min_months;
+        self.hot.update(i, |h| {
+            h.employer = NONE;
+            h.next = NONE;
+            h.prev = NONE;
+            if alumnus {
+                h.flags |= pflag::ALUMNUS;
+            }
+        });
         let n = self.employees.get(f) - 1;
         self.employees.set(f, n);
         if n == 0 {
             self.skill_sum.set(f, 0.0);
             self.wage_sum.set(f, 0.0);
         } else {
-            self.skill_sum.set(f, self.skill_sum.get(f) - f64::from(self.skill[i]));
-            self.wage_sum.set(f, self.wage_sum.get(f) - f64::from(self.wage.get(i)));
-        }
-        if self.firm_flags[f] & fflag::PLATFORM != 0
-            && f64::from(self.month - self.since.get(i)) >= self.cfg.s.platforms.alumni_min_months
-        {
-            self.flags.set(i, self.flags.get(i) | pflag::ALUMNUS);
+            self.skill_sum.set(f, self.skill_sum.get(f) - f64::from(me.skill));
+            self.wage_sum.set(f, self.wage_sum.get(f) - f64::from(me.wage));
         }
     }
 
@@ -348,10 +327,10 @@ pub fn hire(w: &mut World, p: u32, firm: u32) {
 pub fn hire_outside(w: &mut World, p: u32) {
     let i = p as usize;
     enter_state(w, p, pstate::EMPLOYED);
-    let k = w.people.field[i] as usize;
-    let wage = (w.cfg.ind.wage[k] * f64::from(w.people.skill[i]).powf(w.cfg.s.labour.wage_skill_elasticity)) as f32;
-    w.people.employer[i] = OUTSIDE;
-    w.people.wage[i] = wage;
+    let h = &mut w.people.hot[i];
+    let k = h.field as usize;
+    h.wage = (w.cfg.ind.wage[k] * f64::from(h.skill).powf(w.cfg.s.labour.wage_skill_elasticity)) as f32;
+    h.employer = OUTSIDE;
     w.people.outside_count += 1;
 }
 
@@ -454,7 +433,7 @@ fn unemployed_outflow(w: &mut World) {
         let out = &mut fw.people;
         bernoulli_indices(&mut rng, pool.len(), hmax, |j, r| {
             let p = pool[j];
-            let d = f64::from(month - c.since.get(p as usize)).max(0.0);
+            let d = f64::from(month - c.hot.get(p as usize).since).max(0.0);
             let h = (l.outflow_hazard_base + l.outflow_hazard_per_month_unemployed * d).min(hmax);
             if r.unif() * hmax < h {
                 out.push(p);
@@ -548,7 +527,7 @@ fn layoffs(w: &mut World) {
                     break;
                 }
                 fw.people.push(p);
-                p = c.next.get(p as usize);
+                p = c.hot.get(p as usize).next;
             }
         }
         for &p in &fw.people {
@@ -563,12 +542,14 @@ fn layoffs(w: &mut World) {
 }
 
 /// Draws the best-skilled of `t` random job seekers of `pool`.
-fn tournament(pool: &[u32], skill: &[f32], t: u32, r: &mut crate::rng::Stream) -> u32 {
+fn tournament(pool: &[u32], skill: impl Fn(u32) -> f32, t: u32, r: &mut crate::rng::Stream) -> u32 {
     let mut best = pool[(r.unif() * pool.len() as f64) as usize % pool.len()];
+    let mut best_skill = skill(best);
     for _ in 1..t {
         let c = pool[(r.unif() * pool.len() as f64) as usize % pool.len()];
-        if skill[c as usize] > skill[best as usize] {
-            best = c;
+        let h = skill(c);
+        if h > best_skill {
+            (best, best_skill) = (c, h);
         }
     }
     best
@@ -646,7 +627,7 @@ fn matching(w: &mut World) {
                 if s.pool.is_empty() {
                     break;
                 }
-                let p = tournament(s.pool, c.skill, t, &mut rng);
+                let p = tournament(s.pool, |p| c.hot.get(p as usize).skill, t, &mut rng);
                 c.hire(s, p, f);
                 got += 1;
             }
@@ -689,7 +670,8 @@ fn matching(w: &mut World) {
             x -= w.people.pools[field].len();
             field += 1;
         }
-        let p = tournament(&w.people.pools[field], &w.people.skill, t, &mut rng);
+        let hot = &w.people.hot;
+        let p = tournament(&w.people.pools[field], |p| hot[p as usize].skill, t, &mut rng);
         if rng.unif() < share_firms && !unfilled.is_empty() {
             let j = (rng.unif() * unfilled.len() as f64) as usize % unfilled.len();
             let (f, left) = unfilled[j];
