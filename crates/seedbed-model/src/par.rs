@@ -151,8 +151,10 @@ pub fn bernoulli_blocks<T: Send>(
     month: u32,
     n: usize,
     p: f64,
+    touch: impl Fn(usize) + Sync,
     body: impl Fn(usize, &mut Vec<T>) + Sync,
 ) -> Vec<T> {
+    const AHEAD: usize = 8;
     let blocks = n.div_ceil(PEOPLE_BLOCK);
     let parts: Vec<Vec<T>> = (0..blocks)
         .into_par_iter()
@@ -161,7 +163,16 @@ pub fn bernoulli_blocks<T: Send>(
             let start = b * PEOPLE_BLOCK;
             let len = PEOPLE_BLOCK.min(n - start);
             let mut rng = stream(seed, phase, month, b as u64);
-            bernoulli_indices(&mut rng, len, p, |i, _| body(start + i, &mut out));
+            // The block's hits first, then the body over them with the rows of the hit
+            // `AHEAD` places on requested early: scattered rows, so their misses overlap.
+            let mut hits = Vec::new();
+            bernoulli_indices(&mut rng, len, p, |i, _| hits.push(start + i));
+            for (j, &i) in hits.iter().enumerate() {
+                if let Some(&next) = hits.get(j + AHEAD) {
+                    touch(next);
+                }
+                body(i, &mut out);
+            }
             out
         })
         .collect();
@@ -170,6 +181,19 @@ pub fn bernoulli_blocks<T: Send>(
         all.extend(part);
     }
     all
+}
+
+/// Asks the processor to load `x`'s cache line soon (a hint, without effect on results).
+#[inline]
+pub fn prefetch<T>(x: &T) {
+    // SAFETY: SSE is part of every x86_64 target; a prefetch never faults and changes nothing
+    // but the cache.
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>((x as *const T).cast())
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
 }
 
 /// A column that a parallel pass writes at distinct indices.

@@ -95,7 +95,8 @@ pub fn entrepreneurship(w: &mut World) {
     let seed = w.seed;
     // Candidates at the maximum hazard, accepted with h / h_max (exact thinning), drawn in
     // parallel by fixed blocks of people. Each selected entry: (person, industry, capped).
-    let picked = crate::par::bernoulli_blocks(seed, Phase::Founding, month, ppl.len(), hmax, |i, out| {
+    let touch = |i: usize| crate::par::prefetch(&ppl.hot[i]);
+    let picked = crate::par::bernoulli_blocks(seed, Phase::Founding, month, ppl.len(), hmax, touch, |i, out| {
         let person = ppl.hot[i];
         let s = person.state;
         if s != pstate::EMPLOYED && s != pstate::UNEMPLOYED {
