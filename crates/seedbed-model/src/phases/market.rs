@@ -17,7 +17,7 @@ use crate::state::*;
 use crate::world::{Neumaier, World};
 
 /// One firm's market quantities this month (a row per live firm, in live order).
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 struct Row {
     /// Industry.
     k: u32,
@@ -180,7 +180,7 @@ struct Balance {
 }
 
 /// One firm's monthly accounts: costs, taxes, payout, support claim and employment plan.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 struct Account {
     inputs: f64,
     wages: f64,

@@ -15,7 +15,7 @@ use crate::state::*;
 use crate::world::{Neumaier, World};
 
 /// What one firm decides and draws this month (computed in parallel, applied in id order).
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub struct RdPlan {
     pub rd: f64,
     pub compute_budget: f64,
@@ -74,7 +74,7 @@ struct Ctx {
 }
 
 /// One firm's R&D this month: what it pays and what its innovation and imitation draws give.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 struct Outcome {
     bill: f64,
     other: f64,
