@@ -106,6 +106,27 @@ impl People {
     pub fn population(&self) -> u64 {
         self.count[0] + self.count[1] + self.count[2]
     }
+    /// Asks for person `i`'s rows early (a hint, without effect on results): the record and
+    /// the columns an arrival or a founding writes. Sequential loops over scattered people call
+    /// it a few people ahead, so that their cache misses overlap.
+    #[inline]
+    pub fn prefetch(&self, i: usize) {
+        if i < self.hot.len() {
+            crate::par::prefetch(&self.hot[i]);
+            crate::par::prefetch(&self.propensity[i]);
+            crate::par::prefetch(&self.prev_wage[i]);
+            crate::par::prefetch(&self.insured_until[i]);
+            crate::par::prefetch(&self.founded[i]);
+            crate::par::prefetch(&self.failed[i]);
+            crate::par::prefetch(&self.exited[i]);
+        }
+    }
+    /// The slot the arrival `n` places after the next one will take (`n` = 0: the next), when
+    /// it reuses a free slot (free slots are reused last-in first-out).
+    #[inline]
+    pub fn upcoming_slot(&self, n: usize) -> Option<usize> {
+        self.free.len().checked_sub(n + 1).map(|j| self.free[j] as usize)
+    }
 }
 
 /// Firms, one slot per firm ever founded (ids are never reused, so events stay unambiguous).

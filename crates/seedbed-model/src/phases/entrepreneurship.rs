@@ -124,7 +124,16 @@ pub fn entrepreneurship(w: &mut World) {
     let capped = picked.iter().filter(|x| x.3).count() as u64;
     let founders: Vec<(u32, usize)> = picked.iter().filter(|x| x.2).map(|x| (x.0, x.1)).collect();
     w.m.founding_capped += capped;
-    for (p, k) in founders {
+    // Founders are scattered: their rows are requested a few foundings ahead, in two steps
+    // (the record, then what a move touches, which the record points to).
+    const AHEAD: usize = 8;
+    for (j, &(p, k)) in founders.iter().enumerate() {
+        if let Some(&(q, _)) = founders.get(j + 2 * AHEAD) {
+            w.people.prefetch(q as usize);
+        }
+        if let Some(&(q, _)) = founders.get(j + AHEAD) {
+            labour::prefetch_move(w, q);
+        }
         let mut r = stream(w.seed, Phase::Entrant, w.month as u32, u64::from(p));
         found(w, p, k, 0, &mut r);
     }

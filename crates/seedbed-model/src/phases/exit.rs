@@ -55,7 +55,20 @@ pub fn exits(w: &mut World) {
     let fail: Vec<(u32, &'static str)> = fail.collect();
     let list: Vec<u32> = fates.iter().filter_map(|x| if let Fate::List(f) = x { Some(*f) } else { None }).collect();
     let sell: Vec<u32> = fates.iter().filter_map(|x| if let Fate::Sell(f) = x { Some(*f) } else { None }).collect();
-    for (f, why) in fail {
+    // Failing firms are scattered: their rows, then their first employee's and founder's, are
+    // requested a few closures ahead (hints, without effect on results).
+    const AHEAD: usize = 8;
+    for (j, &(f, why)) in fail.iter().enumerate() {
+        if let Some(&(g, _)) = fail.get(j + 2 * AHEAD) {
+            prefetch_firm(w, g as usize);
+        }
+        if let Some(&(g, _)) = fail.get(j + AHEAD) {
+            for p in [w.firms.head[g as usize], w.firms.founder[g as usize]] {
+                if p != NONE {
+                    w.people.prefetch(p as usize);
+                }
+            }
+        }
         close(w, f, why);
     }
     for f in list {
@@ -65,6 +78,19 @@ pub fn exits(w: &mut World) {
         acquire(w, f);
     }
     w.firms.live.retain(|&f| w.firms.alive[f as usize]);
+}
+
+/// Asks for the rows of firm `f` that a closure reads first (a hint).
+fn prefetch_firm(w: &World, f: usize) {
+    use crate::par::prefetch;
+    let fm = &w.firms;
+    prefetch(&fm.cash[f]);
+    prefetch(&fm.debt[f]);
+    prefetch(&fm.holdings[f]);
+    prefetch(&fm.head[f]);
+    prefetch(&fm.founder[f]);
+    prefetch(&fm.industry[f]);
+    prefetch(&fm.alive[f]);
 }
 
 /// Pays every open holding of firm `f` its stake of `value` (from `payer`), and closes them.

@@ -301,6 +301,36 @@ impl Cols<'_> {
     }
 }
 
+/// Asks for the rows a move of person `p` (a separation, a change of state) touches besides
+/// `p`'s own: the employer's, the neighbours' in its employee list, the job seeker that fills
+/// `p`'s place in the pool. A hint, without effect on results; it reads `p`'s record, so call it
+/// after [`crate::state::People::prefetch`] had time to bring that in.
+pub fn prefetch_move(w: &World, p: u32) {
+    use crate::par::prefetch;
+    let me = &w.people.hot[p as usize];
+    if me.employer != NONE && me.employer != OUTSIDE {
+        let f = me.employer as usize;
+        let fm = &w.firms;
+        prefetch(&fm.head[f]);
+        prefetch(&fm.employees[f]);
+        prefetch(&fm.skill_sum[f]);
+        prefetch(&fm.wage_sum[f]);
+        prefetch(&fm.flags[f]);
+        for q in [me.prev, me.next] {
+            if q != NONE {
+                prefetch(&w.people.hot[q as usize]);
+            }
+        }
+    }
+    if me.state == pstate::UNEMPLOYED && me.pos != NONE {
+        let pool = &w.people.pools[me.field as usize];
+        if let (Some(at), Some(&last)) = (pool.get(me.pos as usize), pool.last()) {
+            prefetch(at);
+            prefetch(&w.people.hot[last as usize]);
+        }
+    }
+}
+
 /// Moves person `p` into `new` state, keeping state counts, pools and free slots consistent.
 pub fn enter_state(w: &mut World, p: u32, new: u8) {
     with_person(w, p, |c, s| c.enter_state(s, p, new));
@@ -481,15 +511,30 @@ fn arrivals(w: &mut World) {
     let grads = rng.poisson(l.graduates_per_year * scale / 12.0 * talent * vac);
     let migrants = rng.poisson(l.migrants_per_year * scale / 12.0 * vac);
     let premium = l.graduate_skill_premium;
-    for i in 0..(grads + migrants) {
-        let mut r = stream(w.seed, Phase::Arrivals, w.month as u32, i);
-        let grad = i < grads;
-        let field = w.cfg.field_of(r.unif());
-        let p = &w.cfg.s.population;
-        let skill = ((if grad { premium } else { 0.0 }) + p.skill_log_sd * r.normal()).exp() as f32;
-        let sd = p.propensity_log_sd;
-        let prop = (sd * r.normal() - 0.5 * sd * sd).exp() as f32;
-        w.add_person(field, pstate::UNEMPLOYED, skill, prop, if grad { pflag::GRADUATE } else { 0 });
+    // Each arrival's draws come from its own stream, so they are drawn in parallel; the
+    // arrivals then take their slots in order, the slots a few places ahead requested early.
+    let (seed, month, cfg) = (w.seed, w.month as u32, &w.cfg);
+    let p = &cfg.s.population;
+    let draws: Vec<(usize, f32, f32)> = (0..(grads + migrants) as usize)
+        .into_par_iter()
+        .with_min_len(crate::par::CHUNK)
+        .map(|i| {
+            let i = i as u64;
+            let mut r = stream(seed, Phase::Arrivals, month, i);
+            let field = cfg.field_of(r.unif());
+            let skill = ((if i < grads { premium } else { 0.0 }) + p.skill_log_sd * r.normal()).exp() as f32;
+            let sd = p.propensity_log_sd;
+            let prop = (sd * r.normal() - 0.5 * sd * sd).exp() as f32;
+            (field, skill, prop)
+        })
+        .collect();
+    const AHEAD: usize = 8;
+    for (i, &(field, skill, prop)) in draws.iter().enumerate() {
+        if let Some(slot) = w.people.upcoming_slot(AHEAD) {
+            w.people.prefetch(slot);
+        }
+        let flags = if (i as u64) < grads { pflag::GRADUATE } else { 0 };
+        w.add_person(field, pstate::UNEMPLOYED, skill, prop, flags);
     }
     w.m.arrivals += grads + migrants;
     w.m.graduates += grads;

@@ -3,6 +3,8 @@
 //! plus noise). A pilot brings a contract paid monthly by the city and a validation that raises
 //! the firm's competitiveness and its signal to investors.
 
+use rayon::prelude::*;
+
 use crate::config::Instrument;
 use crate::events::Kind;
 use crate::par;
@@ -30,22 +32,46 @@ pub fn pilots(w: &mut World) {
         return;
     }
     let n_ind = w.cfg.n_ind;
-    // Applicants and their signals: a parallel scan.
+    // Applicants and their signals: a parallel scan by chunks of the live firms. An industry
+    // awards at most ceil(slots) pilots (the slots are rounded stochastically below), so each
+    // chunk keeps only its best ceil(slots) applicants of each industry: the winners, chosen
+    // below in a total order (signal, then id), are the same as from the full list.
+    let keep: Vec<usize> =
+        w.cfg.ind.pilot_slots_per_quarter.iter().map(|&x| if x > 0.0 { x.ceil() as usize } else { 0 }).collect();
+    let by_signal = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
     let wr: &World = w;
-    let all = par::select_live(&wr.firms.live, |fi, out| {
-        if wr.firms.contract_until[fi] > wr.month {
-            return;
-        }
-        let k = wr.firms.industry[fi] as usize;
-        if wr.cfg.ind.pilot_slots_per_quarter[k] <= 0.0 {
-            return;
-        }
-        let mut r = stream(wr.seed, Phase::Pilots, wr.month as u32, fi as u64);
-        out.push((k, wr.firms.ln_a[fi] + p.selection_noise_sd * r.normal(), fi as u32));
-    });
+    let parts: Vec<Vec<Vec<(f64, u32)>>> = wr
+        .firms
+        .live
+        .par_chunks(par::CHUNK)
+        .map(|ids| {
+            let mut by_ind: Vec<Vec<(f64, u32)>> = vec![Vec::new(); n_ind];
+            for &f in ids {
+                let fi = f as usize;
+                if wr.firms.contract_until[fi] > wr.month {
+                    continue;
+                }
+                let k = wr.firms.industry[fi] as usize;
+                if keep[k] == 0 {
+                    continue;
+                }
+                let mut r = stream(wr.seed, Phase::Pilots, wr.month as u32, fi as u64);
+                by_ind[k].push((wr.firms.ln_a[fi] + p.selection_noise_sd * r.normal(), f));
+            }
+            for (list, &n) in by_ind.iter_mut().zip(&keep) {
+                if n < list.len() {
+                    list.select_nth_unstable_by(n, by_signal);
+                    list.truncate(n);
+                }
+            }
+            by_ind
+        })
+        .collect();
     let mut applicants: Vec<Vec<(f64, u32)>> = vec![Vec::new(); n_ind];
-    for (k, signal, f) in all {
-        applicants[k].push((signal, f));
+    for part in parts {
+        for (list, chunk) in applicants.iter_mut().zip(part) {
+            list.extend(chunk);
+        }
     }
     let mut rng = stream(w.seed, Phase::Pilots, w.month as u32, u64::MAX);
     for (k, list) in applicants.iter_mut().enumerate() {
@@ -54,7 +80,6 @@ pub fn pilots(w: &mut World) {
             continue;
         }
         let slots = slots.min(list.len());
-        let by_signal = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
         if slots < list.len() {
             list.select_nth_unstable_by(slots - 1, by_signal);
         }
