@@ -38,7 +38,6 @@ pub fn pilots(w: &mut World) {
     // below in a total order (signal, then id), are the same as from the full list.
     let keep: Vec<usize> =
         w.cfg.ind.pilot_slots_per_quarter.iter().map(|&x| if x > 0.0 { x.ceil() as usize } else { 0 }).collect();
-    let by_signal = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
     let wr: &World = w;
     let parts: Vec<Vec<Vec<(f64, u32)>>> = wr
         .firms
@@ -59,10 +58,7 @@ pub fn pilots(w: &mut World) {
                 by_ind[k].push((wr.firms.ln_a[fi] + p.selection_noise_sd * r.normal(), f));
             }
             for (list, &n) in by_ind.iter_mut().zip(&keep) {
-                if n < list.len() {
-                    list.select_nth_unstable_by(n, by_signal);
-                    list.truncate(n);
-                }
+                keep_best(list, n);
             }
             by_ind
         })
@@ -79,18 +75,61 @@ pub fn pilots(w: &mut World) {
         if slots == 0 || list.is_empty() {
             continue;
         }
-        let slots = slots.min(list.len());
-        if slots < list.len() {
-            list.select_nth_unstable_by(slots - 1, by_signal);
-        }
-        let winners = &mut list[..slots];
-        winners.sort_by(by_signal);
-        for &(_, f) in winners.iter() {
+        keep_best(list, slots);
+        list.sort_by(by_signal);
+        for &(_, f) in list.iter() {
             let fi = f as usize;
             w.firms.contract_until[fi] = w.month + p.duration_months.round() as i32;
             w.firms.pilot_until[fi] = w.month + p.validation_months.round() as i32;
             w.m.pilots_awarded += 1;
             w.events.push(Kind::PilotAwarded, f, None, None, k as u16, p.contract_m, "");
+        }
+    }
+}
+
+/// The order of applicants: the higher signal first, then the lower firm id (a total order,
+/// so the winners do not depend on the order applicants were listed in).
+fn by_signal(a: &(f64, u32), b: &(f64, u32)) -> std::cmp::Ordering {
+    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+}
+
+/// Keeps the best `n` applicants of `list` (in no particular order).
+fn keep_best(list: &mut Vec<(f64, u32)>, n: usize) {
+    if n < list.len() {
+        if n > 0 {
+            list.select_nth_unstable_by(n - 1, by_signal);
+        }
+        list.truncate(n);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::{Draw, Phase, stream};
+
+    #[test]
+    fn the_best_of_each_chunk_hold_the_best_of_all() {
+        let mut r = stream(5, Phase::Init, 0, 0);
+        for n in [0usize, 1, 3, 10, 200] {
+            // Signals with ties, so that the id breaks them.
+            let all: Vec<(f64, u32)> = (0..5000u32).map(|i| ((r.unif() * 50.0).floor(), i)).collect();
+            let mut direct = all.clone();
+            keep_best(&mut direct, n);
+            direct.sort_by(by_signal);
+            let mut merged = Vec::new();
+            for chunk in all.chunks(333) {
+                let mut c = chunk.to_vec();
+                keep_best(&mut c, n);
+                merged.extend(c);
+            }
+            keep_best(&mut merged, n);
+            merged.sort_by(by_signal);
+            assert_eq!(direct.len(), n);
+            assert_eq!(direct, merged, "n = {n}");
+            let mut sorted = all.clone();
+            sorted.sort_by(by_signal);
+            assert_eq!(direct[..], sorted[..n]);
         }
     }
 }
