@@ -186,11 +186,17 @@ pub fn bernoulli_blocks<T: Send>(
 /// Asks the processor to load `x`'s cache line soon (a hint, without effect on results).
 #[inline]
 pub fn prefetch<T>(x: &T) {
-    // SAFETY: SSE is part of every x86_64 target; a prefetch never faults and changes nothing
-    // but the cache.
+    prefetch_ptr(x as *const T);
+}
+
+/// [`prefetch`] of an address: reads nothing, so the address need not be valid.
+#[inline]
+fn prefetch_ptr<T>(x: *const T) {
+    // SAFETY: SSE is part of every x86_64 target; a prefetch never faults, whatever the
+    // address, and changes nothing but the cache.
     #[cfg(target_arch = "x86_64")]
     unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>((x as *const T).cast())
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(x.cast())
     };
     #[cfg(not(target_arch = "x86_64"))]
     let _ = x;
@@ -218,6 +224,14 @@ impl<'a, T: Copy> Col<'a, T> {
         assert!(i < self.len);
         // SAFETY: in bounds; no other thread writes entry `i` during the pass.
         unsafe { *self.ptr.add(i) }
+    }
+    /// Asks the processor to load entry `i` soon (a hint; reads nothing).
+    #[inline]
+    pub fn prefetch(&self, i: usize) {
+        if i < self.len {
+            // `wrapping_add` stays in bounds here; no reference to the entry is made.
+            prefetch_ptr(self.ptr.wrapping_add(i));
+        }
     }
     /// Writes entry `i`. The caller must be the only thread touching entry `i` in this pass.
     #[inline]

@@ -121,6 +121,13 @@ impl People {
             crate::par::prefetch(&self.exited[i]);
         }
     }
+    /// Asks for person `i`'s record alone early (a hint).
+    #[inline]
+    pub fn prefetch_record(&self, i: usize) {
+        if let Some(x) = self.hot.get(i) {
+            crate::par::prefetch(x);
+        }
+    }
     /// The slot the arrival `n` places after the next one will take (`n` = 0: the next), when
     /// it reuses a free slot (free slots are reused last-in first-out).
     #[inline]

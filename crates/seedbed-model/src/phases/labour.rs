@@ -243,6 +243,16 @@ impl Cols<'_> {
         self.wage_sum.set(f, self.wage_sum.get(f) + f64::from(wage));
     }
 
+    /// Requests firm `f`'s rows that a hire reads and writes (a hint).
+    fn prefetch_firm(&self, f: usize) {
+        crate::par::prefetch(&self.industry[f]);
+        crate::par::prefetch(&self.ln_a[f]);
+        self.head.prefetch(f);
+        self.employees.prefetch(f);
+        self.skill_sum.prefetch(f);
+        self.wage_sum.prefetch(f);
+    }
+
     /// Ends person `p`'s job (the person stays in their state until the caller moves them).
     fn separate(&self, s: &mut Side<'_>, p: u32) {
         let i = p as usize;
@@ -600,6 +610,181 @@ fn tournament(pool: &[u32], skill: impl Fn(u32) -> f32, t: u32, r: &mut crate::r
     best
 }
 
+/// Replays a field's hiring draws a few hires ahead of the hiring, to request early the rows
+/// the coming tournaments and hires read: the pool entries of the candidates, then their
+/// records, and the vacancy's firm. Only hints: the replay follows the same stream and pool
+/// sizes as the hiring, and if a swap in the pool makes it request another row, nothing but
+/// the cache changes.
+struct Lookahead<'a> {
+    rng: Stream,
+    firms: &'a [(u32, u32)],
+    ratio: f64,
+    t: u32,
+    /// The next firm whose hires the replay draws, and the hires it has left to replay.
+    firm: usize,
+    left: u64,
+    /// The pool's size when the replayed hire happens.
+    len: usize,
+    /// Pool positions of the candidates of the replayed hires not yet made, `t` per hire.
+    queue: std::collections::VecDeque<u32>,
+}
+
+impl<'a> Lookahead<'a> {
+    /// Hires replayed ahead of the hiring.
+    const DISTANCE: usize = 8;
+
+    fn new(rng: Stream, firms: &'a [(u32, u32)], ratio: f64, t: u32, len: usize) -> Self {
+        let queue = std::collections::VecDeque::with_capacity((Self::DISTANCE + 1) * t as usize);
+        Lookahead { rng, firms, ratio, t, firm: 0, left: 0, len, queue }
+    }
+
+    /// Replays the first hires.
+    fn start(&mut self, c: &Cols<'_>, pool: &[u32]) {
+        for _ in 0..Self::DISTANCE {
+            self.replay(c, pool);
+        }
+    }
+
+    /// Called before each hire: drops that hire's candidates, replays one hire further, and
+    /// requests the records of the candidates half the distance ahead.
+    fn next(&mut self, c: &Cols<'_>, pool: &[u32]) {
+        let t = self.t as usize;
+        for _ in 0..t.min(self.queue.len()) {
+            self.queue.pop_front();
+        }
+        self.replay(c, pool);
+        let half = (Self::DISTANCE / 2) * t;
+        for &j in self.queue.range(half.min(self.queue.len())..(half + t).min(self.queue.len())) {
+            if let Some(&p) = pool.get(j as usize) {
+                c.hot.prefetch(p as usize);
+            }
+        }
+    }
+
+    /// Draws the next hire as the hiring will (the same stream and pool size), and requests
+    /// its candidates' pool entries and, at a new firm, the firm's rows.
+    fn replay(&mut self, c: &Cols<'_>, pool: &[u32]) {
+        while self.left == 0 {
+            let Some(&(f, vf)) = self.firms.get(self.firm) else { return };
+            self.firm += 1;
+            self.left = self.rng.round_stochastic(f64::from(vf) * self.ratio).min(u64::from(vf));
+            if self.left > 0 {
+                c.prefetch_firm(f as usize);
+            }
+        }
+        if self.len == 0 {
+            return;
+        }
+        for _ in 0..self.t {
+            let j = (self.rng.unif() * self.len as f64) as usize % self.len;
+            if let Some(x) = pool.get(j) {
+                crate::par::prefetch(x);
+            }
+            self.queue.push_back(j as u32);
+        }
+        self.len -= 1;
+        self.left -= 1;
+    }
+}
+
+/// The cross-field hiring's [`Lookahead`]: replays its draws (field, tournament, firm or
+/// outside sector) a few hires ahead, with its own copy of the pool sizes and of the unfilled
+/// vacancies, and requests the rows the coming hires read. Hints only.
+struct CrossLookahead {
+    rng: Stream,
+    lens: Vec<usize>,
+    unfilled: Vec<(u32, u32)>,
+    t: u32,
+    share_firms: f64,
+    /// Hires left to replay.
+    left: u64,
+    /// (field, pool position) of the candidates of the replayed hires not yet made, `t` per hire.
+    queue: std::collections::VecDeque<(u16, u32)>,
+}
+
+impl CrossLookahead {
+    const DISTANCE: usize = 8;
+
+    fn new(rng: &Stream, w: &World, unfilled: &[(u32, u32)], t: u32, share_firms: f64, m: u64) -> Self {
+        CrossLookahead {
+            rng: rng.clone(),
+            lens: w.people.pools.iter().map(Vec::len).collect(),
+            unfilled: unfilled.to_vec(),
+            t,
+            share_firms,
+            left: m,
+            queue: std::collections::VecDeque::with_capacity((Self::DISTANCE + 1) * t as usize),
+        }
+    }
+
+    fn start(&mut self, w: &World) {
+        for _ in 0..Self::DISTANCE {
+            self.replay(w);
+        }
+    }
+
+    /// Called before each hire: as [`Lookahead::next`].
+    fn next(&mut self, w: &World) {
+        let t = self.t as usize;
+        for _ in 0..t.min(self.queue.len()) {
+            self.queue.pop_front();
+        }
+        self.replay(w);
+        let half = (Self::DISTANCE / 2) * t;
+        for &(k, j) in self.queue.range(half.min(self.queue.len())..(half + t).min(self.queue.len())) {
+            if let Some(&p) = w.people.pools[k as usize].get(j as usize) {
+                w.people.prefetch_record(p as usize);
+            }
+        }
+    }
+
+    /// Draws the next hire as the hiring will.
+    fn replay(&mut self, w: &World) {
+        let total: usize = self.lens.iter().sum();
+        if self.left == 0 || total == 0 {
+            return;
+        }
+        self.left -= 1;
+        let mut x = (self.rng.unif() * total as f64) as usize % total;
+        let mut field = 0;
+        while x >= self.lens[field] {
+            x -= self.lens[field];
+            field += 1;
+        }
+        let len = self.lens[field];
+        for _ in 0..self.t {
+            let j = (self.rng.unif() * len as f64) as usize % len;
+            if let Some(x) = w.people.pools[field].get(j) {
+                crate::par::prefetch(x);
+            }
+            self.queue.push_back((field as u16, j as u32));
+        }
+        self.lens[field] -= 1;
+        if self.rng.unif() < self.share_firms && !self.unfilled.is_empty() {
+            let j = (self.rng.unif() * self.unfilled.len() as f64) as usize % self.unfilled.len();
+            let (f, left) = self.unfilled[j];
+            prefetch_firm(w, f as usize);
+            if left <= 1 {
+                self.unfilled.swap_remove(j);
+            } else {
+                self.unfilled[j].1 -= 1;
+            }
+        }
+    }
+}
+
+/// Requests firm `f`'s rows that a hire reads and writes (a hint).
+fn prefetch_firm(w: &World, f: usize) {
+    use crate::par::prefetch;
+    let fm = &w.firms;
+    prefetch(&fm.industry[f]);
+    prefetch(&fm.ln_a[f]);
+    prefetch(&fm.head[f]);
+    prefetch(&fm.employees[f]);
+    prefetch(&fm.skill_sum[f]);
+    prefetch(&fm.wage_sum[f]);
+}
+
 /// Vacancies, matching and hiring.
 fn matching(w: &mut World) {
     let l = w.cfg.s.labour.clone();
@@ -665,6 +850,8 @@ fn matching(w: &mut World) {
     }
     per_field(w, &mut work, |c, s, fw| {
         let Some(mut rng) = fw.rng.take() else { return };
+        let mut ahead = Lookahead::new(rng.clone(), &fw.firms, fw.ratio, t, s.pool.len());
+        ahead.start(c, s.pool);
         for &(f, vf) in &fw.firms {
             let h = rng.round_stochastic(f64::from(vf) * fw.ratio).min(u64::from(vf)) as u32;
             let mut got = 0;
@@ -672,6 +859,7 @@ fn matching(w: &mut World) {
                 if s.pool.is_empty() {
                     break;
                 }
+                ahead.next(c, s.pool);
                 let p = tournament(s.pool, |p| c.hot.get(p as usize).skill, t, &mut rng);
                 c.hire(s, p, f);
                 got += 1;
@@ -703,7 +891,10 @@ fn matching(w: &mut World) {
         (l.match_efficiency * (total_pool as f64).powf(e) * wanted.powf(1.0 - e)).min(total_pool as f64).min(wanted);
     let m = rng.round_stochastic(m);
     let share_firms = open_cross / wanted;
+    let mut ahead = CrossLookahead::new(&rng, w, &unfilled, t, share_firms, m);
+    ahead.start(w);
     for _ in 0..m {
+        ahead.next(w);
         let total_pool: usize = w.people.pools.iter().map(Vec::len).sum();
         if total_pool == 0 {
             break;
