@@ -63,13 +63,28 @@ pub fn write_run(
     let first = sim.step();
     after_step(&sim);
     let mut streams = Streams::create(dir, format, &first.events.columns)?;
-    streams.write(&first)?;
-    while !sim.done() {
+    // The monthly tables are encoded on a thread of their own, at most two months behind the
+    // simulation, so that writing overlaps the simulation's sequential steps. The files are the
+    // same: one writer takes the months in order. If writing fails, the writer stops, the
+    // simulation stops at its next month, and the writer's error is returned.
+    let (months, received) = std::sync::mpsc::sync_channel::<Observation>(2);
+    let writer = std::thread::spawn(move || -> Result<(), RunError> {
+        for obs in received {
+            streams.write(&obs)?;
+        }
+        streams.finish()
+    });
+    let mut writing = months.send(first).is_ok();
+    while writing && !sim.done() {
         let obs = sim.step();
-        streams.write(&obs)?;
         after_step(&sim);
+        writing = months.send(obs).is_ok();
     }
-    streams.finish()?;
+    drop(months);
+    match writer.join() {
+        Ok(done) => done?,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
     write_end_of_run(dir, format, &sim, scenario, seed)
 }
 
@@ -87,15 +102,27 @@ pub fn write_end_of_run(
 ) -> Result<Frame, RunError> {
     let years = sim.years_frame();
     let path = dir.path_for(&format!("firms.{}", format.extension()));
-    let mut parts = sim.firms_frames(FIRM_ROWS_PER_PART);
-    let first = parts.next().expect("the firms table has at least one part");
-    let mut firms = TableWriter::create_with_columns(&path, format, &first.columns)?;
-    firms.write(&first)?;
-    drop(first);
-    for part in parts {
-        firms.write(&part)?;
-    }
-    firms.finish()?;
+    // One thread builds the parts of the firms table while this one writes them (at most two
+    // parts wait), so building and encoding overlap; the parts are written in order.
+    std::thread::scope(|scope| -> Result<(), RunError> {
+        let (parts, received) = std::sync::mpsc::sync_channel::<Frame>(2);
+        scope.spawn(move || {
+            for part in sim.firms_frames(FIRM_ROWS_PER_PART) {
+                if parts.send(part).is_err() {
+                    break;
+                }
+            }
+        });
+        let first = received.recv().expect("the firms table has at least one part");
+        let mut firms = TableWriter::create_with_columns(&path, format, &first.columns)?;
+        firms.write(&first)?;
+        drop(first);
+        for part in received {
+            firms.write(&part)?;
+        }
+        firms.finish()?;
+        Ok(())
+    })?;
     write_table(dir, format, "deals", &sim.deals_frame())?;
     write_table(dir, format, "years", &years)?;
     write_json_atomic(&dir.path_for("summary.json"), &summary_json(scenario, seed, &years))?;
