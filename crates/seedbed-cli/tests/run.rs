@@ -123,3 +123,26 @@ fn an_interrupted_run_leaves_no_final_directory() {
     assert!(!final_path.exists(), "an interrupted run left {}", final_path.display());
     assert!(partial.exists(), "the partial directory is left for inspection");
 }
+
+/// A write that fails while months are still being simulated (the file-size limit stops the
+/// tables the writer thread encodes) ends the run with the writer's error, exit code 1 and no
+/// output directory, not with a panic or a silently truncated table.
+#[cfg(unix)]
+#[test]
+fn a_failed_write_during_the_run_is_a_clear_error() {
+    let tmp = TempDir::new("run-full");
+    // With SIGXFSZ ignored, a write past the limit (100 blocks) fails with EFBIG instead of
+    // killing the process.
+    let out = std::process::Command::new("sh")
+        .args(["-c", "trap '' XFSZ; ulimit -f 100; exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_seedbed"))
+        .args(["run", "--scale", "0.01", "--months", "36", "--quiet", "--out", "r"])
+        .current_dir(tmp.path())
+        .output()
+        .expect("spawn sh");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("writing outputs failed"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!tmp.join("r").exists(), "no output directory for a failed run");
+}
