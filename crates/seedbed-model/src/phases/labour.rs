@@ -320,12 +320,8 @@ pub fn prefetch_move(w: &World, p: u32) {
     let me = &w.people.hot[p as usize];
     if me.employer != NONE && me.employer != OUTSIDE {
         let f = me.employer as usize;
-        let fm = &w.firms;
-        prefetch(&fm.head[f]);
-        prefetch(&fm.employees[f]);
-        prefetch(&fm.skill_sum[f]);
-        prefetch(&fm.wage_sum[f]);
-        prefetch(&fm.flags[f]);
+        prefetch_firm(w, f);
+        prefetch(&w.firms.flags[f]);
         for q in [me.prev, me.next] {
             if q != NONE {
                 prefetch(&w.people.hot[q as usize]);
@@ -773,7 +769,7 @@ impl CrossLookahead {
     }
 }
 
-/// Requests firm `f`'s rows that a hire reads and writes (a hint).
+/// Requests firm `f`'s rows that a hire or a separation reads and writes (a hint).
 fn prefetch_firm(w: &World, f: usize) {
     use crate::par::prefetch;
     let fm = &w.firms;
