@@ -49,18 +49,25 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// The key of (seed, phase, month, id): what a stream is seeded with.
+#[inline]
+fn key(seed: u64, phase: Phase, month: u32, id: u64) -> u64 {
+    mix(mix(mix(seed ^ (phase as u64).wrapping_mul(0xA076_1D64_78BD_642F)) ^ u64::from(month)) ^ id)
+}
+
 /// The stream of (seed, phase, month, id).
 #[inline]
 pub fn stream(seed: u64, phase: Phase, month: u32, id: u64) -> Stream {
-    let k = mix(mix(mix(seed ^ (phase as u64).wrapping_mul(0xA076_1D64_78BD_642F)) ^ u64::from(month)) ^ id);
-    seeded(k)
+    seeded(key(seed, phase, month, id))
 }
+
+/// SplitMix64's increment: the state words of a stream seeded with `k` are `mix(k + i G)`.
+const G: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// `Stream::seed_from_u64(k)` without going through a byte-filling generator: the state is the
 /// first four outputs of SplitMix64 seeded with `k`, exactly as `seed_from_u64` makes it.
 #[inline]
 fn seeded(k: u64) -> Stream {
-    const G: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut seed = [0u8; 32];
     for i in 0..4u64 {
         let word = mix(k.wrapping_add(i.wrapping_mul(G)));
@@ -74,8 +81,26 @@ fn seeded(k: u64) -> Stream {
 /// For the many agents that need a single number a month.
 #[inline]
 pub fn uniform_at(seed: u64, phase: Phase, month: u32, id: u64) -> f64 {
-    let k = mix(mix(mix(mix(seed ^ (phase as u64).wrapping_mul(0xA076_1D64_78BD_642F)) ^ u64::from(month)) ^ id));
-    (k >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    unit(mix(key(seed, phase, month, id)))
+}
+
+/// The first uniform of `stream(seed, phase, month, id)`, bit for bit, without seeding the
+/// stream: Xoshiro256++'s first output, rotl(s0 + s3, 23) + s0, needs only the first and last
+/// words of the state. For agents that draw once a month whether an event happens and need the
+/// rest of the stream only when it does (then `stream(..)` after skipping this draw). The
+/// state is never all zeros (its four words are a bijection of four distinct inputs), so the
+/// generator's zero-seed fallback never applies.
+#[inline]
+pub fn first_uniform(seed: u64, phase: Phase, month: u32, id: u64) -> f64 {
+    let k = key(seed, phase, month, id);
+    let (s0, s3) = (mix(k), mix(k.wrapping_add(G.wrapping_mul(3))));
+    unit(s0.wrapping_add(s3).rotate_left(23).wrapping_add(s0))
+}
+
+/// A 64-bit word as a uniform in [0, 1): its top 53 bits, as `rand` makes an `f64`.
+#[inline]
+fn unit(x: u64) -> f64 {
+    (x >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// Convenience draws on any stream.
@@ -212,6 +237,24 @@ mod tests {
             for _ in 0..8 {
                 assert_eq!(a.random::<u64>(), b.random::<u64>());
             }
+        }
+    }
+
+    #[test]
+    fn first_uniform_is_the_streams_first_draw() {
+        for (seed, month, id) in [(0, 0, 0), (42, 7, 123_456), (u64::MAX, 119, u64::MAX), (9, 1, 1 << 40)] {
+            for phase in [Phase::Market, Phase::Pilots, Phase::Init] {
+                let want = stream(seed, phase, month, id).unif();
+                assert_eq!(first_uniform(seed, phase, month, id).to_bits(), want.to_bits());
+            }
+        }
+        let mut r = stream(5, Phase::Init, 0, 0);
+        for _ in 0..10_000 {
+            let (seed, month, id) = (r.random::<u64>(), r.random::<u32>(), r.random::<u64>());
+            assert_eq!(
+                first_uniform(seed, Phase::Market, month, id).to_bits(),
+                stream(seed, Phase::Market, month, id).unif().to_bits()
+            );
         }
     }
 

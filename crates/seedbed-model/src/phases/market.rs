@@ -12,7 +12,7 @@
 use crate::config::{Instrument, stage, tier};
 use crate::events::Kind;
 use crate::par::{self, IndustrySums};
-use crate::rng::{Draw, Phase, stream};
+use crate::rng::{Draw, Phase, first_uniform, stream};
 use crate::state::*;
 use crate::world::{Neumaier, World};
 
@@ -53,8 +53,11 @@ fn row(w: &World, f: usize) -> Row {
     // Demand shocks arrive as discrete events (a customer won or lost) with a monthly
     // probability; an event's size falls with the size of the business: last month's demand in
     // whole units of the smallest business's sales (Stanley et al. 1996).
-    let mut r = stream(w.seed, Phase::Market, w.month as u32, f as u64);
-    let shock = if r.unif() < m.shock_events_per_month {
+    // The event draw is the stream's first; the stream itself is seeded only for an event.
+    let (seed, month) = (w.seed, w.month as u32);
+    let shock = if first_uniform(seed, Phase::Market, month, f as u64) < m.shock_events_per_month {
+        let mut r = stream(seed, Phase::Market, month, f as u64);
+        r.unif();
         let units = (w.firms.share[f] * w.ind.demand[k] / m.shock_size_unit_m_per_month).floor().max(0.0);
         let sd = match w.shock_sd_by_size.get(units as usize) {
             Some(&sd) => sd,
@@ -114,7 +117,9 @@ pub fn product_market(w: &mut World) {
     let chi = w.cfg.s.market.replicator_chi;
     let total = par::for_each_sum::<_, 1>(&mut rows, n_ind, |r, s| {
         let k = r.k as usize;
-        r.share = (r.share * (1.0 + chi * (r.e - mean_e[k]))).max(0.0) * r.shock.exp();
+        let moved = (r.share * (1.0 + chi * (r.e - mean_e[k]))).max(0.0);
+        // exp(0) is 1: most firms have no shock this month and skip the exponential.
+        r.share = if r.shock == 0.0 { moved } else { moved * r.shock.exp() };
         s.add(k, [r.share]);
     })
     .get(0);
