@@ -277,7 +277,7 @@ pub fn figures(years: &Frame) -> Vec<(&Column, Vec<f64>)> {
             let v = match d {
                 Data::Real(v) => v.clone(),
                 Data::Int(v) => v.iter().map(|&x| x as f64).collect(),
-                Data::Text(v) => vec![f64::NAN; v.len()],
+                Data::Text(_) | Data::Labels(_) => vec![f64::NAN; d.len()],
             };
             (c, v)
         })

@@ -327,6 +327,7 @@ fn last_row(f: &Frame) -> Frame {
             Data::Int(v) => Data::Int(vec![v[r]]),
             Data::Real(v) => Data::Real(vec![v[r]]),
             Data::Text(v) => Data::Text(vec![v[r].clone()]),
+            Data::Labels(l) => Data::Text(vec![l.get(r).to_string()]),
         })
         .collect();
     Frame { columns: f.columns.clone(), data }

@@ -42,7 +42,7 @@ use std::sync::{Mutex, OnceLock};
 
 use crate::config::{Config, Instrument};
 use crate::events::{Events, Kind as EventKind};
-use crate::frame::{ColType, Column, Data, Frame};
+use crate::frame::{ColType, Column, Data, Frame, Labels};
 use crate::phases::observe::{Observation, YearAcc};
 use crate::scenario::Scenario;
 use crate::schema::{Child, ChildMut, Located, Node, Value, leaves};
@@ -516,6 +516,11 @@ impl Encode for Data {
                 2u8.encode(e);
                 v.encode(e);
             }
+            Data::Labels(l) => {
+                3u8.encode(e);
+                l.names.encode(e);
+                l.codes.encode(e);
+            }
         }
     }
 }
@@ -525,6 +530,13 @@ impl Decode for Data {
             0 => Ok(Data::Int(Decode::decode(d)?)),
             1 => Ok(Data::Real(Decode::decode(d)?)),
             2 => Ok(Data::Text(Decode::decode(d)?)),
+            3 => {
+                let l = Labels { names: Decode::decode(d)?, codes: Decode::decode(d)? };
+                match l.codes.iter().find(|&&c| c as usize >= l.names.len()) {
+                    Some(c) => Err(corrupted(format!("label code {c} of {} names", l.names.len()))),
+                    None => Ok(Data::Labels(l)),
+                }
+            }
             x => Err(corrupted(format!("column data tag {x}"))),
         }
     }

@@ -1,7 +1,7 @@
 //! The event log: one row per founding, failure, funding round, pilot, certification, listing,
 //! acquisition and breakthrough. Buffers are reused month to month.
 
-use crate::frame::Frame;
+use crate::frame::{Frame, Labels};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
@@ -83,20 +83,23 @@ impl Events {
         f.int("month_index", "month", "Months since the start (0 = first simulated month)", vec![month; n])
             .int("year", "year", "Calendar year", vec![year; n])
             .int("month", "month", "Calendar month 1-12", vec![cal_month; n])
-            .text(
+            .labels(
                 "event",
                 "",
                 "founded, failed, funded, pilot_awarded, certified, listed, acquired, breakthrough, loan",
-                self.kind.iter().map(|k| k.name().to_string()).collect(),
+                Labels {
+                    names: Kind::NAMES.iter().map(|&n| n.to_string()).collect(),
+                    codes: self.kind.iter().map(|&k| k as u32).collect(),
+                },
             )
             .int("firm", "id", "Firm id", self.firm.iter().map(|&x| i64::from(x)).collect())
             .int("person", "id", "Person id (founder), -1 if none", self.person.clone())
             .int("investor", "id", "GP fund id; -1 the guidance fund directly; -2 none", self.investor.clone())
-            .text(
+            .labels(
                 "industry",
                 "",
                 "Industry id of the firm",
-                self.industry.iter().map(|&k| industry_ids[k as usize].clone()).collect(),
+                Labels { names: industry_ids.to_vec(), codes: self.industry.iter().map(|&k| u32::from(k)).collect() },
             )
             .real(
                 "amount_m",
@@ -104,11 +107,11 @@ impl Events {
                 "Money involved: round size, loan, award, contract, exit value; 0 if none",
                 self.amount.clone(),
             )
-            .text(
+            .labels(
                 "detail",
                 "",
                 "Stage of a round, tier certified, how a breakthrough happened, why a firm failed",
-                self.detail.iter().map(|d| d.to_string()).collect(),
+                Labels::from_values(&self.detail),
             );
         f
     }

@@ -14,7 +14,7 @@ pub mod sim;
 pub mod state;
 pub mod world;
 
-pub use frame::{ColType, Column, Data, Frame};
+pub use frame::{ColType, Column, Data, Frame, Labels};
 pub use phases::observe::Observation;
 pub use scenario::Scenario;
 pub use sim::Simulation;

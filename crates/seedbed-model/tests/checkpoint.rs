@@ -159,6 +159,7 @@ fn observations_round_trip() {
         assert_eq!(fingerprint(&a.events), fingerprint(&b.events));
         assert_eq!(a.city.columns, b.city.columns);
         assert_eq!(a.events.columns, b.events.columns);
+        assert_eq!(a.events.data, b.events.data);
     }
     assert_eq!(back.len(), obs.len());
     // Trailing bytes and short input are errors.

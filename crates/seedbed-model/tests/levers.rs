@@ -63,9 +63,9 @@ fn pilots_raise_piloted_firms_revenue() {
         // Firms awarded a pilot in the first year, compared with themselves in the run without pilots.
         let mut piloted = Vec::new();
         for o in obs_on.iter().take(12) {
-            if let (Some(Data::Text(kind)), Some(Data::Int(firm))) = (o.events.get("event"), o.events.get("firm")) {
-                for (k, f) in kind.iter().zip(firm) {
-                    if k == "pilot_awarded" {
+            if let (Some(kind), Some(Data::Int(firm))) = (o.events.get("event"), o.events.get("firm")) {
+                for (i, f) in firm.iter().enumerate() {
+                    if kind.text(i) == Some("pilot_awarded") {
                         piloted.push(*f as usize);
                     }
                 }

@@ -16,6 +16,7 @@ fn small_run_summary_matches_the_snapshot() {
             Data::Int(v) => v.iter().map(|x| x.to_string()).collect(),
             Data::Real(v) => v.iter().map(|x| format!("{x:.6e}")).collect(),
             Data::Text(v) => v.clone(),
+            Data::Labels(l) => l.iter().map(String::from).collect(),
         };
         text += &format!("{:28} {}\n", c.name, values.join("  "));
     }

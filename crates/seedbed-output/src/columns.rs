@@ -11,7 +11,7 @@ pub(crate) fn data_type(d: &Data) -> ColType {
     match d {
         Data::Int(_) => ColType::Int,
         Data::Real(_) => ColType::Real,
-        Data::Text(_) => ColType::Text,
+        Data::Text(_) | Data::Labels(_) => ColType::Text,
     }
 }
 

@@ -70,6 +70,7 @@ fn push_value(line: &mut String, data: &Data, row: usize) {
         Data::Int(v) => write!(line, "{}", v[row]).expect("writing to a String"),
         Data::Real(v) => push_real(line, v[row]),
         Data::Text(v) => push_text(line, &v[row]),
+        Data::Labels(l) => push_text(line, l.get(row)),
     }
 }
 

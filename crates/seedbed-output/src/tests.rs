@@ -5,7 +5,7 @@ use std::path::Path;
 
 use parquet::basic::Compression;
 use parquet::file::reader::{FileReader, SerializedFileReader};
-use seedbed_model::frame::{ColType, Column, Data, Frame};
+use seedbed_model::frame::{ColType, Column, Data, Frame, Labels};
 
 use crate::test_util::TestDir;
 use crate::{Error, Format, TableOptions, TableWriter, read_parquet};
@@ -39,13 +39,14 @@ fn concat(frames: &[Frame]) -> Frame {
         let mut d = match &frames[0].data[i] {
             Data::Int(_) => Data::Int(vec![]),
             Data::Real(_) => Data::Real(vec![]),
-            Data::Text(_) => Data::Text(vec![]),
+            Data::Text(_) | Data::Labels(_) => Data::Text(vec![]),
         };
         for f in frames {
             match (&mut d, &f.data[i]) {
                 (Data::Int(a), Data::Int(b)) => a.extend_from_slice(b),
                 (Data::Real(a), Data::Real(b)) => a.extend_from_slice(b),
                 (Data::Text(a), Data::Text(b)) => a.extend_from_slice(b),
+                (Data::Text(a), Data::Labels(b)) => a.extend(b.iter().map(String::from)),
                 _ => unreachable!(),
             }
         }
@@ -148,6 +149,34 @@ fn parquet_bytes_are_deterministic() {
     let (a, b) = (fs::read(&a).unwrap(), fs::read(&b).unwrap());
     assert!(a.len() > 1000);
     assert!(a == b, "the same frames gave different Parquet bytes");
+}
+
+/// `frame` with its text column coded as labels.
+fn labelled(f: &Frame) -> Frame {
+    let mut g = f.clone();
+    for d in &mut g.data {
+        if let Data::Text(v) = d {
+            let values: Vec<&str> = v.iter().map(String::as_str).collect();
+            *d = Data::Labels(Labels::from_values(&values));
+        }
+    }
+    g
+}
+
+#[test]
+fn labels_are_written_exactly_as_text() {
+    let dir = TestDir::new("labels");
+    let frames = [frame(0, 9), frame(9, 0), frame(9, 2600)];
+    let coded: Vec<Frame> = frames.iter().map(labelled).collect();
+    assert!(matches!(coded[0].data[2], Data::Labels(_)));
+    for (format, name) in [(Format::Parquet, "t.parquet"), (Format::Csv, "t.csv")] {
+        let (a, b) = (dir.path().join(format!("text-{name}")), dir.path().join(format!("labels-{name}")));
+        let options = TableOptions { row_group_rows: 1000 };
+        write_all(&a, format, &frames, options);
+        write_all(&b, format, &coded, options);
+        assert_eq!(fs::read(&a).unwrap(), fs::read(&b).unwrap(), "{name}");
+    }
+    assert_eq!(read_parquet(&dir.path().join("labels-t.parquet")).unwrap(), concat(&frames));
 }
 
 #[test]

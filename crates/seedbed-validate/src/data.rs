@@ -12,7 +12,7 @@ pub fn reals(f: &Frame, name: &str, file: &str) -> Result<Vec<f64>, String> {
     match f.get(name) {
         Some(Data::Real(v)) => Ok(v.clone()),
         Some(Data::Int(v)) => Ok(v.iter().map(|&x| x as f64).collect()),
-        Some(Data::Text(_)) => Err(format!("{file}: column `{name}` is text, not a number")),
+        Some(Data::Text(_) | Data::Labels(_)) => Err(format!("{file}: column `{name}` is text, not a number")),
         None => Err(format!("{file}: no column `{name}` (written by another version of seedbed?)")),
     }
 }

@@ -35,6 +35,7 @@ pub fn fingerprint(f: &Frame) -> String {
             Data::Int(v) => s.push_str(&format!("{v:?}")),
             Data::Real(v) => s.push_str(&format!("{:?}", v.iter().map(|x| x.to_bits()).collect::<Vec<_>>())),
             Data::Text(v) => s.push_str(&format!("{v:?}")),
+            Data::Labels(l) => s.push_str(&format!("{:?}", l.iter().collect::<Vec<_>>())),
         }
         s.push('\n');
     }
