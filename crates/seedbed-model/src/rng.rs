@@ -88,8 +88,8 @@ pub fn uniform_at(seed: u64, phase: Phase, month: u32, id: u64) -> f64 {
 /// stream: Xoshiro256++'s first output, rotl(s0 + s3, 23) + s0, needs only the first and last
 /// words of the state. For agents that draw once a month whether an event happens and need the
 /// rest of the stream only when it does (then `stream(..)` after skipping this draw). The
-/// state is never all zeros (its four words are a bijection of four distinct inputs), so the
-/// generator's zero-seed fallback never applies.
+/// state is never all zeros (its four words are `mix`, a bijection, of four distinct inputs, so
+/// at most one is zero), so the generator's zero-seed fallback never applies.
 #[inline]
 pub fn first_uniform(seed: u64, phase: Phase, month: u32, id: u64) -> f64 {
     let k = key(seed, phase, month, id);
