@@ -61,7 +61,11 @@ impl Labels {
     }
     /// The texts of the rows, in order.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.codes.iter().map(|&c| self.names[c as usize].as_str())
+        self.rows(0..self.codes.len())
+    }
+    /// The texts of rows `rows`, in order.
+    pub fn rows(&self, rows: std::ops::Range<usize>) -> impl Iterator<Item = &str> {
+        self.codes[rows].iter().map(|&c| self.names[c as usize].as_str())
     }
 }
 
@@ -81,7 +85,7 @@ impl Data {
     pub fn text(&self, row: usize) -> Option<&str> {
         match self {
             Data::Text(v) => v.get(row).map(String::as_str),
-            Data::Labels(l) => l.codes.get(row).map(|&c| l.names[c as usize].as_str()),
+            Data::Labels(l) => (row < l.codes.len()).then(|| l.get(row)),
             Data::Int(_) | Data::Real(_) => None,
         }
     }

@@ -61,9 +61,7 @@ fn slice_array(data: &Data, start: usize, end: usize) -> ArrayRef {
         Data::Int(v) => Arc::new(Int64Array::from(v[start..end].to_vec())),
         Data::Real(v) => Arc::new(Float64Array::from(v[start..end].to_vec())),
         Data::Text(v) => Arc::new(StringArray::from_iter_values(v[start..end].iter())),
-        Data::Labels(l) => {
-            Arc::new(StringArray::from_iter_values(l.codes[start..end].iter().map(|&c| &l.names[c as usize])))
-        }
+        Data::Labels(l) => Arc::new(StringArray::from_iter_values(l.rows(start..end))),
     }
 }
 
