@@ -49,16 +49,58 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// The key of (seed, phase, month, id): what a stream is seeded with.
-#[inline]
-fn key(seed: u64, phase: Phase, month: u32, id: u64) -> u64 {
-    mix(mix(mix(seed ^ (phase as u64).wrapping_mul(0xA076_1D64_78BD_642F)) ^ u64::from(month)) ^ id)
+/// The draws of one (seed, phase, month) for any agent id. The key of (seed, phase, month, id),
+/// what a stream is seeded with, is `mix(mix(mix(seed ^ phase C) ^ month) ^ id)`; its first two
+/// steps do not depend on the agent, so a pass over a million firms takes them once, not once
+/// per firm. The draws are the same numbers as [`stream`], [`uniform_at`] and [`first_uniform`].
+#[derive(Clone, Copy, Debug)]
+pub struct Family(u64);
+
+impl Family {
+    #[inline]
+    pub fn new(seed: u64, phase: Phase, month: u32) -> Family {
+        Family(mix(mix(seed ^ (phase as u64).wrapping_mul(0xA076_1D64_78BD_642F)) ^ u64::from(month)))
+    }
+
+    /// The key of agent `id`.
+    #[inline]
+    fn key(self, id: u64) -> u64 {
+        mix(self.0 ^ id)
+    }
+
+    /// The stream of agent `id`.
+    #[inline]
+    pub fn stream(self, id: u64) -> Stream {
+        seeded(self.key(id))
+    }
+
+    /// One uniform in [0, 1) for agent `id`, without building a stream: the SplitMix64
+    /// finaliser (Steele, Lea, Flood 2014) applied to the key, a counter-based draw. For the
+    /// many agents that need a single number a month.
+    #[inline]
+    pub fn uniform(self, id: u64) -> f64 {
+        unit(mix(self.key(id)))
+    }
+
+    /// The first uniform of agent `id`'s stream, bit for bit, without seeding the stream:
+    /// Xoshiro256++'s first output, rotl(s0 + s3, 23) + s0, needs only the first and last
+    /// words of the state. For agents that draw once a month whether an event happens and need
+    /// the rest of the stream only when it does (then [`Family::stream`] after skipping this
+    /// draw). The state is never all zeros (its four words are `mix`, a bijection, of four
+    /// distinct inputs, so at most one is zero), so the generator's zero-seed fallback never
+    /// applies.
+    #[inline]
+    pub fn first_uniform(self, id: u64) -> f64 {
+        let k = self.key(id);
+        let (s0, s3) = (mix(k), mix(k.wrapping_add(G.wrapping_mul(3))));
+        unit(s0.wrapping_add(s3).rotate_left(23).wrapping_add(s0))
+    }
 }
 
 /// The stream of (seed, phase, month, id).
 #[inline]
 pub fn stream(seed: u64, phase: Phase, month: u32, id: u64) -> Stream {
-    seeded(key(seed, phase, month, id))
+    Family::new(seed, phase, month).stream(id)
 }
 
 /// SplitMix64's increment: the state words of a stream seeded with `k` are `mix(k + i G)`.
@@ -76,25 +118,16 @@ fn seeded(k: u64) -> Stream {
     Stream::from_seed(seed)
 }
 
-/// One uniform in [0, 1) for (seed, phase, month, id), without building a stream: the
-/// SplitMix64 finaliser (Steele, Lea, Flood 2014) applied to the key, a counter-based draw.
-/// For the many agents that need a single number a month.
+/// One uniform in [0, 1) for (seed, phase, month, id): [`Family::uniform`].
 #[inline]
 pub fn uniform_at(seed: u64, phase: Phase, month: u32, id: u64) -> f64 {
-    unit(mix(key(seed, phase, month, id)))
+    Family::new(seed, phase, month).uniform(id)
 }
 
-/// The first uniform of `stream(seed, phase, month, id)`, bit for bit, without seeding the
-/// stream: Xoshiro256++'s first output, rotl(s0 + s3, 23) + s0, needs only the first and last
-/// words of the state. For agents that draw once a month whether an event happens and need the
-/// rest of the stream only when it does (then `stream(..)` after skipping this draw). The
-/// state is never all zeros (its four words are `mix`, a bijection, of four distinct inputs, so
-/// at most one is zero), so the generator's zero-seed fallback never applies.
+/// The first uniform of `stream(seed, phase, month, id)`: [`Family::first_uniform`].
 #[inline]
 pub fn first_uniform(seed: u64, phase: Phase, month: u32, id: u64) -> f64 {
-    let k = key(seed, phase, month, id);
-    let (s0, s3) = (mix(k), mix(k.wrapping_add(G.wrapping_mul(3))));
-    unit(s0.wrapping_add(s3).rotate_left(23).wrapping_add(s0))
+    Family::new(seed, phase, month).first_uniform(id)
 }
 
 /// A 64-bit word as a uniform in [0, 1): its top 53 bits, as `rand` makes an `f64`.
@@ -255,6 +288,29 @@ mod tests {
                 first_uniform(seed, Phase::Market, month, id).to_bits(),
                 stream(seed, Phase::Market, month, id).unif().to_bits()
             );
+        }
+    }
+
+    /// The key written out in one piece, as it was before `Family` split it.
+    fn key_in_one_piece(seed: u64, phase: Phase, month: u32, id: u64) -> u64 {
+        mix(mix(mix(seed ^ (phase as u64).wrapping_mul(0xA076_1D64_78BD_642F)) ^ u64::from(month)) ^ id)
+    }
+
+    #[test]
+    fn a_family_draws_the_same_numbers_as_the_keyed_functions() {
+        let mut r = stream(6, Phase::Init, 0, 0);
+        for _ in 0..10_000 {
+            let (seed, month, id) = (r.random::<u64>(), r.random::<u32>(), r.random::<u64>());
+            for phase in [Phase::Market, Phase::Exit, Phase::Innovation] {
+                let fam = Family::new(seed, phase, month);
+                let k = key_in_one_piece(seed, phase, month, id);
+                assert_eq!(fam.key(id), k);
+                assert_eq!(fam.uniform(id).to_bits(), unit(mix(k)).to_bits());
+                assert_eq!(fam.uniform(id).to_bits(), uniform_at(seed, phase, month, id).to_bits());
+                let (mut a, mut b) = (fam.stream(id), Stream::seed_from_u64(k));
+                assert_eq!(a.random::<u64>(), b.random::<u64>());
+                assert_eq!(a.random::<u64>(), b.random::<u64>());
+            }
         }
     }
 

@@ -9,7 +9,7 @@
 use crate::config::Instrument;
 use crate::events::Kind;
 use crate::phases::labour;
-use crate::rng::{Draw, Phase, Stream, stream, uniform_at};
+use crate::rng::{Draw, Family, Phase, Stream, stream};
 use crate::state::*;
 use crate::world::World;
 
@@ -96,6 +96,11 @@ pub fn entrepreneurship(w: &mut World) {
     // Candidates at the maximum hazard, accepted with h / h_max (exact thinning), drawn in
     // parallel by fixed blocks of people. Each selected entry: (person, industry, capped).
     let touch = |i: usize| crate::par::prefetch(&ppl.hot[i]);
+    let (accept, switch, pick) = (
+        Family::new(seed, Phase::FoundingPerson, month),
+        Family::new(seed, Phase::FoundingSwitch, month),
+        Family::new(seed, Phase::FoundingIndustry, month),
+    );
     let picked = crate::par::bernoulli_blocks(seed, Phase::Founding, month, ppl.len(), hmax, touch, |i, out| {
         let person = ppl.hot[i];
         let s = person.state;
@@ -111,11 +116,11 @@ pub fn entrepreneurship(w: &mut World) {
         }
         let capped = h > hmax;
         // The acceptance draw is the person's own: common random numbers.
-        let founds = uniform_at(seed, Phase::FoundingPerson, month, i as u64) * hmax < h;
+        let founds = accept.uniform(i as u64) * hmax < h;
         if founds || capped {
             let mut k_new = k;
-            if founds && uniform_at(seed, Phase::FoundingSwitch, month, i as u64) < e.switch_industry_probability {
-                let x = uniform_at(seed, Phase::FoundingIndustry, month, i as u64) * acc;
+            if founds && switch.uniform(i as u64) < e.switch_industry_probability {
+                let x = pick.uniform(i as u64) * acc;
                 k_new = pick_cum.iter().position(|&c| x < c).unwrap_or(n_ind - 1);
             }
             out.push((i as u32, k_new, founds, capped));

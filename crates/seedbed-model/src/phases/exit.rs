@@ -8,7 +8,7 @@
 use crate::config::{Instrument, stage};
 use crate::events::Kind;
 use crate::phases::{finance, labour};
-use crate::rng::{Draw, Phase, stream, uniform_at};
+use crate::rng::{Draw, Family, Phase, stream};
 use crate::state::*;
 use crate::world::World;
 
@@ -24,6 +24,7 @@ pub fn exits(w: &mut World) {
     }
     // Who fails, lists or is sold: a parallel scan (the fates are then carried out in id order).
     let wr: &World = w;
+    let (closure, acquisition) = (Family::new(wr.seed, Phase::Exit, month), Family::new(wr.seed, Phase::Acquisition, month));
     let fates = crate::par::select_live(&wr.firms.live, |fi, out| {
         let f = fi as u32;
         if wr.firms.cash[fi] < 0.0 {
@@ -31,7 +32,7 @@ pub fn exits(w: &mut World) {
             return;
         }
         let st = wr.firms.stage[fi];
-        let u = uniform_at(wr.seed, Phase::Exit, month, u64::from(f));
+        let u = closure.uniform(u64::from(f));
         let hazard = if matches!(st, stage::SEED | stage::A) { ex.venture_closure_hazard } else { ex.closure_hazard };
         if st < stage::LISTED && wr.firms.flags[fi] & fflag::PLATFORM == 0 && u < hazard {
             out.push(Fate::Fail(f, "closed"));
@@ -45,7 +46,7 @@ pub fn exits(w: &mut World) {
             {
                 out.push(Fate::List(f));
             } else if wr.firms.revenue[fi] > 0.0
-                && uniform_at(wr.seed, Phase::Acquisition, month, u64::from(f)) < ex.acquisition_hazard
+                && acquisition.uniform(u64::from(f)) < ex.acquisition_hazard
             {
                 out.push(Fate::Sell(f));
             }

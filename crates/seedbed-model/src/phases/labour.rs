@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::config::{Config, Instrument};
 use crate::par::Col;
-use crate::rng::{Draw, Phase, Stream, bernoulli_indices, stream};
+use crate::rng::{Draw, Family, Phase, Stream, bernoulli_indices, stream};
 use crate::state::*;
 use crate::world::World;
 
@@ -519,14 +519,14 @@ fn arrivals(w: &mut World) {
     let premium = l.graduate_skill_premium;
     // Each arrival's draws come from its own stream, so they are drawn in parallel; the
     // arrivals then take their slots in order, the slots a few places ahead requested early.
-    let (seed, month, cfg) = (w.seed, w.month as u32, &w.cfg);
+    let (family, cfg) = (Family::new(w.seed, Phase::Arrivals, w.month as u32), &w.cfg);
     let p = &cfg.s.population;
     let draws: Vec<(usize, f32, f32)> = (0..(grads + migrants) as usize)
         .into_par_iter()
         .with_min_len(crate::par::CHUNK)
         .map(|i| {
             let i = i as u64;
-            let mut r = stream(seed, Phase::Arrivals, month, i);
+            let mut r = family.stream(i);
             let field = cfg.field_of(r.unif());
             let skill = ((if i < grads { premium } else { 0.0 }) + p.skill_log_sd * r.normal()).exp() as f32;
             let sd = p.propensity_log_sd;

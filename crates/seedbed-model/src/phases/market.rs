@@ -12,7 +12,7 @@
 use crate::config::{Instrument, stage, tier};
 use crate::events::Kind;
 use crate::par::{self, IndustrySums};
-use crate::rng::{Draw, Phase, first_uniform, stream};
+use crate::rng::{Draw, Family, Phase};
 use crate::state::*;
 use crate::world::{Neumaier, World};
 
@@ -45,7 +45,7 @@ pub fn productivity(w: &World, f: usize) -> f64 {
     w.ind.output_per_worker[k] * (w.firms.ln_a[f] - w.ind.reference[k]).exp()
 }
 
-fn row(w: &World, f: usize) -> Row {
+fn row(w: &World, shocks: Family, f: usize) -> Row {
     let m = &w.cfg.s.market;
     let k = w.firms.industry[f] as usize;
     let n = f64::from(w.firms.employees[f]) + 1.0;
@@ -54,9 +54,8 @@ fn row(w: &World, f: usize) -> Row {
     // probability; an event's size falls with the size of the business: last month's demand in
     // whole units of the smallest business's sales (Stanley et al. 1996).
     // The event draw is the stream's first; the stream itself is seeded only for an event.
-    let (seed, month) = (w.seed, w.month as u32);
-    let shock = if first_uniform(seed, Phase::Market, month, f as u64) < m.shock_events_per_month {
-        let mut r = stream(seed, Phase::Market, month, f as u64);
+    let shock = if shocks.first_uniform(f as u64) < m.shock_events_per_month {
+        let mut r = shocks.stream(f as u64);
         r.unif();
         let units = (w.firms.share[f] * w.ind.demand[k] / m.shock_size_unit_m_per_month).floor().max(0.0);
         let sd = match w.shock_sd_by_size.get(units as usize) {
@@ -100,12 +99,13 @@ pub fn product_market(w: &mut World) {
     // Replicator: shares move with competitiveness relative to the share-weighted mean.
     let parts = {
         let wr: &World = w;
+        let shocks = Family::new(wr.seed, Phase::Market, wr.month as u32);
         par::fill_fold(
             &wr.firms.live,
             &mut rows,
             || IndustrySums::<2>::new(n_ind),
             |_, f, s| {
-                let r = row(wr, f);
+                let r = row(wr, shocks, f);
                 s.add(r.k as usize, [r.share * r.e, r.share]);
                 r
             },

@@ -39,6 +39,7 @@ pub fn pilots(w: &mut World) {
     let keep: Vec<usize> =
         w.cfg.ind.pilot_slots_per_quarter.iter().map(|&x| if x > 0.0 { x.ceil() as usize } else { 0 }).collect();
     let wr: &World = w;
+    let noise = crate::rng::Family::new(wr.seed, Phase::Pilots, wr.month as u32);
     let parts: Vec<Vec<Vec<(f64, u32)>>> = wr
         .firms
         .live
@@ -54,7 +55,7 @@ pub fn pilots(w: &mut World) {
                 if keep[k] == 0 {
                     continue;
                 }
-                let mut r = stream(wr.seed, Phase::Pilots, wr.month as u32, fi as u64);
+                let mut r = noise.stream(fi as u64);
                 by_ind[k].push((wr.firms.ln_a[fi] + p.selection_noise_sd * r.normal(), f));
             }
             for (list, &n) in by_ind.iter_mut().zip(&keep) {

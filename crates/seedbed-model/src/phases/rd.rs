@@ -10,7 +10,7 @@
 use crate::config::{Instrument, stage};
 use crate::par;
 use crate::phases::compute;
-use crate::rng::{Draw, Phase, stream, uniform_at};
+use crate::rng::{Draw, Family, Phase};
 use crate::state::*;
 use crate::world::{Neumaier, World};
 
@@ -71,6 +71,10 @@ struct Ctx {
     /// Compute factor (1 - c) + c (bought/need)^alpha by industry and voucher class (none, rate, small rate).
     compute: Vec<[f64; 3]>,
     platform: f64,
+    /// This month's draws: innovation success, its size, imitation success.
+    innovation: Family,
+    step: Family,
+    imitation: Family,
 }
 
 /// One firm's R&D this month: what it pays and what its innovation and imitation draws give.
@@ -110,7 +114,7 @@ fn outcome(w: &World, f: usize, pl: &RdPlan, c: &Ctx, ln_a: f64, how: u8) -> Out
     };
     let pf = if pl.access { c.platform } else { 1.0 };
     let eff = outlay / c.wage[k] * skill * cf * c.knowledge[k] * pf / w.cfg.ind.difficulty[k];
-    let d = draw(w, f, eff, ln_a, how);
+    let d = draw(w, c, f, eff, ln_a, how);
     Outcome { bill, other, used: q, ln_a: d.ln_a, how: d.how }
 }
 
@@ -317,6 +321,9 @@ fn context(w: &World, clr: &compute::Clearing, p0: f64) -> Ctx {
             })
             .collect(),
         platform: 1.0 + inn.platform_spillover * w.openness,
+        innovation: Family::new(w.seed, Phase::Innovation, w.month as u32),
+        step: Family::new(w.seed, Phase::InnovationStep, w.month as u32),
+        imitation: Family::new(w.seed, Phase::Imitation, w.month as u32),
     }
 }
 
@@ -327,7 +334,7 @@ struct Draws {
     how: u8,
 }
 
-fn draw(w: &World, f: usize, eff: f64, ln_a0: f64, how0: u8) -> Draws {
+fn draw(w: &World, c: &Ctx, f: usize, eff: f64, ln_a0: f64, how0: u8) -> Draws {
     let inn = &w.cfg.s.innovation;
     let k = w.firms.industry[f] as usize;
     let mut ln_a = ln_a0;
@@ -335,7 +342,6 @@ fn draw(w: &World, f: usize, eff: f64, ln_a0: f64, how0: u8) -> Draws {
     if eff <= 0.0 {
         return Draws { ln_a, how };
     }
-    let month = w.month as u32;
     let eff = match inn.rd_scale_elasticity {
         t if t == 0.5 => eff.sqrt(),
         t if t == 1.0 => eff,
@@ -343,9 +349,9 @@ fn draw(w: &World, f: usize, eff: f64, ln_a0: f64, how0: u8) -> Draws {
     };
     // Success draws are single uniforms; 1 - exp(-x) <= x lets most firms skip the exponential.
     let x_in = inn.zeta_innovation * eff;
-    let u = uniform_at(w.seed, Phase::Innovation, month, f as u64);
+    let u = c.innovation.uniform(f as u64);
     if u < x_in && u < 1.0 - (-x_in).exp() {
-        let mut r = stream(w.seed, Phase::InnovationStep, month, f as u64);
+        let mut r = c.step.stream(f as u64);
         let x = if r.unif() < w.cfg.ind.radical_probability[k] {
             how = crate::state::how::RADICAL;
             (inn.radical_jump_scale * r.pareto(w.cfg.ind.radical_alpha[k])).min(inn.radical_jump_max)
@@ -365,7 +371,7 @@ fn draw(w: &World, f: usize, eff: f64, ln_a0: f64, how0: u8) -> Draws {
     let gap = w.ind.best_ln_a[k] - ln_a;
     let x_im = inn.zeta_imitation * eff;
     if gap > 0.0 {
-        let u = uniform_at(w.seed, Phase::Imitation, month, f as u64);
+        let u = c.imitation.uniform(f as u64);
         if u < x_im && u < (1.0 - (-x_im).exp()) * (-gap / inn.imitation_gap_scale).exp() {
             ln_a += inn.imitation_step * gap;
             how = crate::state::how::IMITATION;
