@@ -639,7 +639,7 @@ macro_rules! world_codec {
 }
 
 world_codec! {
-    skip { scratch_f64, scratch_u32, scratch_u16, labour_work }
+    skip { scratch_f64, labour_work }
     fields {
         seed, month, people, firms, holdings, funds, gf, sectors, ind, budget, claims, compute,
         wage_index, sites, routes, openness, events, m, tally, insured, mean_wage, vacancy_rate,

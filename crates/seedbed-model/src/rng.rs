@@ -38,6 +38,7 @@ pub enum Phase {
     InnovationStep = 22,
     Imitation = 23,
     OutsideDeals = 24,
+    MarketShock = 25,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mix.
@@ -52,7 +53,7 @@ fn mix(mut z: u64) -> u64 {
 /// The draws of one (seed, phase, month) for any agent id. The key of (seed, phase, month, id),
 /// what a stream is seeded with, is `mix(mix(mix(seed ^ phase C) ^ month) ^ id)`; its first two
 /// steps do not depend on the agent, so a pass over a million firms takes them once, not once
-/// per firm. The draws are the same numbers as [`stream`], [`uniform_at`] and [`first_uniform`].
+/// per firm. The draws are the same numbers as [`stream`] and [`uniform_at`].
 #[derive(Clone, Copy, Debug)]
 pub struct Family(u64);
 
@@ -81,20 +82,6 @@ impl Family {
     pub fn uniform(self, id: u64) -> f64 {
         unit(mix(self.key(id)))
     }
-
-    /// The first uniform of agent `id`'s stream, bit for bit, without seeding the stream:
-    /// Xoshiro256++'s first output, rotl(s0 + s3, 23) + s0, needs only the first and last
-    /// words of the state. For agents that draw once a month whether an event happens and need
-    /// the rest of the stream only when it does (then [`Family::stream`] after skipping this
-    /// draw). The state is never all zeros (its four words are `mix`, a bijection, of four
-    /// distinct inputs, so at most one is zero), so the generator's zero-seed fallback never
-    /// applies.
-    #[inline]
-    pub fn first_uniform(self, id: u64) -> f64 {
-        let k = self.key(id);
-        let (s0, s3) = (mix(k), mix(k.wrapping_add(G.wrapping_mul(3))));
-        unit(s0.wrapping_add(s3).rotate_left(23).wrapping_add(s0))
-    }
 }
 
 /// The stream of (seed, phase, month, id).
@@ -122,12 +109,6 @@ fn seeded(k: u64) -> Stream {
 #[inline]
 pub fn uniform_at(seed: u64, phase: Phase, month: u32, id: u64) -> f64 {
     Family::new(seed, phase, month).uniform(id)
-}
-
-/// The first uniform of `stream(seed, phase, month, id)`: [`Family::first_uniform`].
-#[inline]
-pub fn first_uniform(seed: u64, phase: Phase, month: u32, id: u64) -> f64 {
-    Family::new(seed, phase, month).first_uniform(id)
 }
 
 /// A 64-bit word as a uniform in [0, 1): its top 53 bits, as `rand` makes an `f64`.
@@ -270,24 +251,6 @@ mod tests {
             for _ in 0..8 {
                 assert_eq!(a.random::<u64>(), b.random::<u64>());
             }
-        }
-    }
-
-    #[test]
-    fn first_uniform_is_the_streams_first_draw() {
-        for (seed, month, id) in [(0, 0, 0), (42, 7, 123_456), (u64::MAX, 119, u64::MAX), (9, 1, 1 << 40)] {
-            for phase in [Phase::Market, Phase::Pilots, Phase::Init] {
-                let want = stream(seed, phase, month, id).unif();
-                assert_eq!(first_uniform(seed, phase, month, id).to_bits(), want.to_bits());
-            }
-        }
-        let mut r = stream(5, Phase::Init, 0, 0);
-        for _ in 0..10_000 {
-            let (seed, month, id) = (r.random::<u64>(), r.random::<u32>(), r.random::<u64>());
-            assert_eq!(
-                first_uniform(seed, Phase::Market, month, id).to_bits(),
-                stream(seed, Phase::Market, month, id).unif().to_bits()
-            );
         }
     }
 

@@ -122,8 +122,6 @@ pub struct World {
     pub fund_tvpi: f64,
     /// Scratch buffers reused every month.
     pub scratch_f64: Vec<f64>,
-    pub scratch_u32: Vec<u32>,
-    pub scratch_u16: Vec<u16>,
     /// The labour market's per-field scratch.
     pub labour_work: Vec<crate::phases::labour::FieldWork>,
     pub cumulative: Cumulative,
@@ -266,8 +264,6 @@ impl World {
             dry_powder: 0.0,
             fund_tvpi: 1.0,
             scratch_f64: Vec::new(),
-            scratch_u32: Vec::new(),
-            scratch_u16: Vec::new(),
             labour_work: Vec::new(),
             cumulative: Cumulative::default(),
             year_acc: Default::default(),

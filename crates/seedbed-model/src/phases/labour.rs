@@ -165,22 +165,6 @@ fn field_work(w: &mut World) -> Vec<FieldWork> {
     work
 }
 
-/// Marks a person who does not move in [`fields_of`].
-const NO_FIELD: u16 = u16::MAX;
-
-/// The field of each of `hits` whose state `moves` (`NO_FIELD` for the others), looked up in
-/// parallel: scattered reads, so several threads hide each other's memory latency.
-fn fields_of(w: &World, hits: &[u32], keys: &mut Vec<u16>, moves: impl Fn(u8) -> bool + Sync) {
-    let hot = &w.people.hot;
-    hits.par_iter()
-        .with_min_len(crate::par::CHUNK)
-        .map(|&p| {
-            let h = &hot[p as usize];
-            if moves(h.state) { h.field } else { NO_FIELD }
-        })
-        .collect_into_vec(keys);
-}
-
 impl Cols<'_> {
     /// Moves person `p` into `new` state, keeping state counts, pools and free slots consistent.
     fn enter_state(&self, s: &mut Side<'_>, p: u32, new: u8) {
@@ -421,6 +405,8 @@ fn retirements(w: &mut World) {
 
 /// The people a rare monthly event of `phase` hits (each person with probability `hazard`)
 /// whose state `moves`, by field in draw order; `on_hit` is called for each, in draw order.
+/// The hits are drawn in parallel by fixed blocks of people, each block its own stream
+/// (`par::bernoulli_blocks`): exact in distribution, and the same whatever the thread count.
 fn movers_by_field(
     w: &mut World,
     phase: Phase,
@@ -428,24 +414,22 @@ fn movers_by_field(
     moves: impl Fn(u8) -> bool + Sync,
     mut on_hit: impl FnMut(&mut World, u32),
 ) -> Vec<FieldWork> {
-    let mut rng = stream(w.seed, phase, w.month as u32, 0);
-    let mut hits = std::mem::take(&mut w.scratch_u32);
-    hits.clear();
-    bernoulli_indices(&mut rng, w.people.len(), hazard, |i, _| hits.push(i as u32));
-    let mut keys = std::mem::take(&mut w.scratch_u16);
-    fields_of(w, &hits, &mut keys, moves);
-    let mut work = field_work(w);
-    for (&p, &k) in hits.iter().zip(&keys) {
-        if k != NO_FIELD {
-            work[k as usize].people.push(p);
-            on_hit(w, p);
+    let hot = &w.people.hot;
+    let touch = |i: usize| crate::par::prefetch(&hot[i]);
+    let hits = crate::par::bernoulli_blocks(w.seed, phase, w.month as u32, hot.len(), hazard, touch, |i, out| {
+        let h = &hot[i];
+        if moves(h.state) {
+            out.push((i as u32, h.field));
         }
+    });
+    let mut work = field_work(w);
+    for &(p, k) in &hits {
+        work[k as usize].people.push(p);
+        on_hit(w, p);
     }
     for fw in &mut work {
         fw.weight = fw.people.len();
     }
-    w.scratch_u16 = keys;
-    w.scratch_u32 = hits;
     work
 }
 

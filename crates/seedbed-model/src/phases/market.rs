@@ -45,7 +45,7 @@ pub fn productivity(w: &World, f: usize) -> f64 {
     w.ind.output_per_worker[k] * (w.firms.ln_a[f] - w.ind.reference[k]).exp()
 }
 
-fn row(w: &World, shocks: Family, f: usize) -> Row {
+fn row(w: &World, events: Family, sizes: Family, f: usize) -> Row {
     let m = &w.cfg.s.market;
     let k = w.firms.industry[f] as usize;
     let n = f64::from(w.firms.employees[f]) + 1.0;
@@ -53,10 +53,9 @@ fn row(w: &World, shocks: Family, f: usize) -> Row {
     // Demand shocks arrive as discrete events (a customer won or lost) with a monthly
     // probability; an event's size falls with the size of the business: last month's demand in
     // whole units of the smallest business's sales (Stanley et al. 1996).
-    // The event draw is the stream's first; the stream itself is seeded only for an event.
-    let shock = if shocks.first_uniform(f as u64) < m.shock_events_per_month {
-        let mut r = shocks.stream(f as u64);
-        r.unif();
+    // The event is a single counter-based draw; the size's stream is seeded only for an event.
+    let shock = if events.uniform(f as u64) < m.shock_events_per_month {
+        let mut r = sizes.stream(f as u64);
         let units = (w.firms.share[f] * w.ind.demand[k] / m.shock_size_unit_m_per_month).floor().max(0.0);
         let sd = match w.shock_sd_by_size.get(units as usize) {
             Some(&sd) => sd,
@@ -99,13 +98,14 @@ pub fn product_market(w: &mut World) {
     // Replicator: shares move with competitiveness relative to the share-weighted mean.
     let parts = {
         let wr: &World = w;
-        let shocks = Family::new(wr.seed, Phase::Market, wr.month as u32);
+        let month = wr.month as u32;
+        let (events, sizes) = (Family::new(wr.seed, Phase::MarketShock, month), Family::new(wr.seed, Phase::Market, month));
         par::fill_fold(
             &wr.firms.live,
             &mut rows,
             || IndustrySums::<2>::new(n_ind),
             |_, f, s| {
-                let r = row(wr, shocks, f);
+                let r = row(wr, events, sizes, f);
                 s.add(r.k as usize, [r.share * r.e, r.share]);
                 r
             },
