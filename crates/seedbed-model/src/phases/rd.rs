@@ -22,6 +22,8 @@ pub struct RdPlan {
     pub voucher_rate: f64,
     pub gross: f64,
     pub access: bool,
+    /// Voucher class: 0 none, 1 the rate, 2 the small-contract rate.
+    pub class: u8,
 }
 
 /// Whether firm `f` uses an open platform this month.
@@ -34,7 +36,16 @@ pub fn platform_access(w: &World, f: usize) -> bool {
         && w.cfg.platform_elig.admits(k, 0)
 }
 
-fn plan(w: &World, f: usize) -> RdPlan {
+/// Gross compute spending per CNY m of compute budget by voucher class (none, the rate, the
+/// small-contract rate): a firm expects the voucher rate times the share of claims the budget
+/// pays this year.
+fn gross_per_net(w: &World) -> [f64; 3] {
+    let v = &w.cfg.s.policy.compute_vouchers;
+    let payout = w.budget.payout_ratio[Instrument::ComputeVouchers as usize];
+    [0.0, v.rate, v.small_rate].map(|rate| 1.0 / (1.0 - rate * payout).max(0.05))
+}
+
+fn plan(w: &World, gross_per_net: [f64; 3], f: usize) -> RdPlan {
     let k = w.firms.industry[f] as usize;
     let inn = &w.cfg.s.innovation;
     let mut rd = w.cfg.ind.rd_share[k] * f64::from(w.firms.rd_mult[f]) * w.firms.revenue_prev[f];
@@ -48,26 +59,29 @@ fn plan(w: &World, f: usize) -> RdPlan {
     }
     rd = rd.min(cash.max(0.0) + w.firms.revenue_prev[f]);
     let budget = w.cfg.ind.compute_intensity[k] * rd;
-    let mut voucher_rate = 0.0;
+    // Voucher class: 0 none, 1 the rate, 2 the small-contract rate.
+    let mut class = 0;
     if w.cfg.on(Instrument::ComputeVouchers) && w.cfg.voucher_elig.admits(k, w.firms.tiers[f]) {
         let v = &w.cfg.s.policy.compute_vouchers;
         if w.firms.voucher_ytd[f] < v.cap_m_per_firm_year {
-            voucher_rate = if 12.0 * budget <= v.small_contract_m_per_year { v.small_rate } else { v.rate };
+            class = if 12.0 * budget <= v.small_contract_m_per_year { 2 } else { 1 };
         }
     }
-    let expected = voucher_rate * w.budget.payout_ratio[Instrument::ComputeVouchers as usize];
-    let gross = if budget > 0.0 { budget / (1.0 - expected).max(0.05) } else { 0.0 };
-    RdPlan { rd, compute_budget: budget, voucher_rate, gross, access: platform_access(w, f) }
+    let voucher_rate = [0.0, w.cfg.s.policy.compute_vouchers.rate, w.cfg.s.policy.compute_vouchers.small_rate][class];
+    // The compute budget is net of the voucher the firm expects: gross = budget / (1 - expected).
+    let gross = if budget > 0.0 { budget * gross_per_net[class] } else { 0.0 };
+    RdPlan { rd, compute_budget: budget, voucher_rate, gross, access: platform_access(w, f), class: class as u8 }
 }
 
 /// What the R&D phase needs that is the same for every firm of an industry this month.
 struct Ctx {
+    /// Compute bought per CNY m of gross compute spending: ration / price.
+    bought_per_m: f64,
     price: f64,
-    ration: f64,
-    /// Researcher-month cost by industry (wage at the wage index).
-    wage: Vec<f64>,
-    /// Knowledge factor (K/K0)^elasticity by industry.
-    knowledge: Vec<f64>,
+    /// Effective researcher-months per CNY m of R&D outlay, before skill, compute and
+    /// platform: knowledge factor (K/K0)^elasticity / (researcher-month cost x difficulty),
+    /// by industry.
+    per_m: Vec<f64>,
     /// Compute factor (1 - c) + c (bought/need)^alpha by industry and voucher class (none, rate, small rate).
     compute: Vec<[f64; 3]>,
     platform: f64,
@@ -87,20 +101,9 @@ struct Outcome {
     how: u8,
 }
 
-fn voucher_class(w: &World, rate: f64) -> usize {
-    let v = &w.cfg.s.policy.compute_vouchers;
-    if rate <= 0.0 {
-        0
-    } else if rate == v.small_rate {
-        2
-    } else {
-        1
-    }
-}
-
 fn outcome(w: &World, f: usize, pl: &RdPlan, c: &Ctx, ln_a: f64, how: u8) -> Outcome {
     let k = w.firms.industry[f] as usize;
-    let q = if pl.gross > 0.0 { pl.gross / c.price * c.ration } else { 0.0 };
+    let q = if pl.gross > 0.0 { pl.gross * c.bought_per_m } else { 0.0 };
     let bill = q * c.price;
     let other = (pl.rd - pl.compute_budget).max(0.0);
     let outlay = bill + other;
@@ -108,12 +111,12 @@ fn outcome(w: &World, f: usize, pl: &RdPlan, c: &Ctx, ln_a: f64, how: u8) -> Out
     let n = w.firms.employees[f];
     let skill = if n > 0 { w.firms.skill_sum[f] / f64::from(n) } else { f64::from(w.firms.founder_skill[f]) };
     let cf = if pl.compute_budget > 0.0 {
-        c.compute[k][voucher_class(w, pl.voucher_rate)]
+        c.compute[k][usize::from(pl.class)]
     } else {
         1.0 - w.cfg.ind.compute_intensity[k]
     };
     let pf = if pl.access { c.platform } else { 1.0 };
-    let eff = outlay / c.wage[k] * skill * cf * c.knowledge[k] * pf / w.cfg.ind.difficulty[k];
+    let eff = outlay * c.per_m[k] * skill * cf * pf;
     let d = draw(w, c, f, eff, ln_a, how);
     Outcome { bill, other, used: q, ln_a: d.ln_a, how: d.how }
 }
@@ -160,8 +163,9 @@ pub fn rd_and_compute(w: &mut World) {
     let mut plans = BUFFERS.with(|b| std::mem::take(&mut *b.borrow_mut()));
     let spend = {
         let wr: &World = w;
+        let gross_per_net = gross_per_net(wr);
         let parts = par::fill_fold(&wr.firms.live, &mut plans, Neumaier::default, |_, f, s| {
-            let p = plan(wr, f);
+            let p = plan(wr, gross_per_net, f);
             s.add(p.gross);
             p
         });
@@ -306,12 +310,13 @@ fn context(w: &World, clr: &compute::Clearing, p0: f64) -> Ctx {
     let bought = |rate: f64| (p0 / clr.price * clr.ration / (1.0 - rate * payout).max(0.05)).min(2.0);
     let classes = [bought(0.0), bought(v.rate), bought(v.small_rate)].map(|x| x.powf(inn.compute_elasticity));
     Ctx {
+        bought_per_m: clr.ration / clr.price,
         price: clr.price,
-        ration: clr.ration,
-        wage: (0..n).map(|k| w.cfg.ind.wage[k] * w.wage_index).collect(),
-        knowledge: (0..n)
+        per_m: (0..n)
             .map(|k| {
-                (w.ind.knowledge[k] / w.ind.knowledge_start[k].max(1e-12)).max(1e-12).powf(inn.knowledge_elasticity)
+                let knowledge =
+                    (w.ind.knowledge[k] / w.ind.knowledge_start[k].max(1e-12)).max(1e-12).powf(inn.knowledge_elasticity);
+                knowledge / (w.cfg.ind.wage[k] * w.wage_index * w.cfg.ind.difficulty[k])
             })
             .collect(),
         compute: (0..n)
