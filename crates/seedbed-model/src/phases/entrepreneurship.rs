@@ -46,6 +46,32 @@ pub fn public_level(w: &World, k: usize) -> f64 {
     w.ind.frontier[k] - kn.public_gap * ratio.powf(-kn.gap_elasticity)
 }
 
+/// The bucket of a skill for [`skill_power_bounds`]: its binary exponent (the f32 exponent
+/// field; the sign bit is ignored, skills are positive).
+#[inline]
+fn skill_bucket(skill: f32) -> usize {
+    ((skill.to_bits() >> 23) & 0xff) as usize
+}
+
+/// For each [`skill_bucket`], an upper bound of skill^elasticity over the skills in it: the
+/// larger of the power at the bucket's two ends, raised by a relative 1e-9, far more than the
+/// rounding of `powf` and of the products that use it (a few units in 1e-16). Infinite where
+/// the power is unbounded (zero skill with a negative elasticity) or for infinities and NaN,
+/// so that those skills always get the exact power.
+fn skill_power_bounds(elasticity: f64) -> [f64; 256] {
+    let mut b = [f64::INFINITY; 256];
+    for (e, x) in b.iter_mut().enumerate().take(255) {
+        // Bucket e holds [2^(e-127), 2^(e-126)) (for e = 0, the subnormals and zero: [0, 2^-126)).
+        let lo = if e == 0 { 0.0 } else { 2f64.powi(e as i32 - 127) };
+        let hi = 2f64.powi(e as i32 - 126);
+        let m = lo.powf(elasticity).max(hi.powf(elasticity));
+        if m.is_finite() {
+            *x = m * (1.0 + 1e-9);
+        }
+    }
+    b
+}
+
 /// Field opportunity: demand growth (a year) plus log(1 + VC per firm over the last year).
 fn opportunity(w: &World, k: usize) -> f64 {
     let g = w.cfg.s.industries[k].demand_growth_per_year;
@@ -95,6 +121,7 @@ pub fn entrepreneurship(w: &mut World) {
     let seed = w.seed;
     // Candidates at the maximum hazard, accepted with h / h_max (exact thinning), drawn in
     // parallel by fixed blocks of people. Each selected entry: (person, industry, capped).
+    let skill_bound = skill_power_bounds(e.skill_elasticity);
     let touch = |i: usize| crate::par::prefetch(&ppl.hot[i]);
     let (accept, switch, pick) = (
         Family::new(seed, Phase::FoundingPerson, month),
@@ -108,15 +135,28 @@ pub fn entrepreneurship(w: &mut World) {
             return;
         }
         let k = person.field as usize;
+        let gain = if s == pstate::UNEMPLOYED { gain_unemp } else { gain_emp };
+        let alumnus = person.flags & pflag::ALUMNUS != 0;
+        // The acceptance draw is the person's own: common random numbers.
+        let u = accept.uniform(i as u64) * hmax;
+        // Most candidates are rejected: an upper bound of the hazard with the skill term from
+        // a table decides them without the power; the others get the exact hazard below.
+        let mut bound = e.base_hazard * skill_bound[skill_bucket(person.skill)] * f64::from(ppl.propensity[i]) * opp[k];
+        bound *= gain;
+        if alumnus {
+            bound *= e.alumni_multiplier;
+        }
+        if bound <= hmax && u >= bound {
+            return;
+        }
         let mut h =
             e.base_hazard * f64::from(person.skill).powf(e.skill_elasticity) * f64::from(ppl.propensity[i]) * opp[k];
-        h *= if s == pstate::UNEMPLOYED { gain_unemp } else { gain_emp };
-        if person.flags & pflag::ALUMNUS != 0 {
+        h *= gain;
+        if alumnus {
             h *= e.alumni_multiplier;
         }
         let capped = h > hmax;
-        // The acceptance draw is the person's own: common random numbers.
-        let founds = accept.uniform(i as u64) * hmax < h;
+        let founds = u < h;
         if founds || capped {
             let mut k_new = k;
             if founds && switch.uniform(i as u64) < e.switch_industry_probability {
@@ -219,6 +259,25 @@ pub fn found(w: &mut World, p: u32, k: usize, flags: u8, r: &mut Stream) -> u32 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_skill_bounds_bound_the_power() {
+        let mut r = crate::rng::stream(11, crate::rng::Phase::Init, 0, 0);
+        for elasticity in [0.5, 1.0, 0.0, -0.7, 2.3] {
+            let b = skill_power_bounds(elasticity);
+            for _ in 0..100_000 {
+                let skill = (3.0 * r.normal()).exp() as f32;
+                let p = f64::from(skill).powf(elasticity);
+                assert!(p <= b[skill_bucket(skill)], "{skill}^{elasticity} = {p} > {}", b[skill_bucket(skill)]);
+                // Tight enough to decide most candidates: within a factor 2^|elasticity| (and the slack).
+                assert!(b[skill_bucket(skill)] <= p * 2f64.powf(elasticity.abs()) * (1.0 + 1e-8));
+            }
+            for skill in [f32::MIN_POSITIVE, 1.0, 1.999_999_9, 2.0, f32::MAX] {
+                assert!(f64::from(skill).powf(elasticity) <= b[skill_bucket(skill)]);
+            }
+        }
+        assert!(skill_power_bounds(-1.0)[0].is_infinite());
+    }
 
     #[test]
     fn insurance_raises_the_certainty_equivalent() {
