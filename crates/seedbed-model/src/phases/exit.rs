@@ -24,7 +24,8 @@ pub fn exits(w: &mut World) {
     }
     // Who fails, lists or is sold: a parallel scan (the fates are then carried out in id order).
     let wr: &World = w;
-    let (closure, acquisition) = (Family::new(wr.seed, Phase::Exit, month), Family::new(wr.seed, Phase::Acquisition, month));
+    let (closure, acquisition) =
+        (Family::new(wr.seed, Phase::Exit, month), Family::new(wr.seed, Phase::Acquisition, month));
     let fates = crate::par::select_live(&wr.firms.live, |fi, out| {
         let f = fi as u32;
         if wr.firms.cash[fi] < 0.0 {
@@ -45,9 +46,7 @@ pub fn exits(w: &mut World) {
                 && u < ex.ipo_hazard
             {
                 out.push(Fate::List(f));
-            } else if wr.firms.revenue[fi] > 0.0
-                && acquisition.uniform(u64::from(f)) < ex.acquisition_hazard
-            {
+            } else if wr.firms.revenue[fi] > 0.0 && acquisition.uniform(u64::from(f)) < ex.acquisition_hazard {
                 out.push(Fate::Sell(f));
             }
         }

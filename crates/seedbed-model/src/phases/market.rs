@@ -99,7 +99,8 @@ pub fn product_market(w: &mut World) {
     let parts = {
         let wr: &World = w;
         let month = wr.month as u32;
-        let (events, sizes) = (Family::new(wr.seed, Phase::MarketShock, month), Family::new(wr.seed, Phase::Market, month));
+        let (events, sizes) =
+            (Family::new(wr.seed, Phase::MarketShock, month), Family::new(wr.seed, Phase::Market, month));
         par::fill_fold(
             &wr.firms.live,
             &mut rows,

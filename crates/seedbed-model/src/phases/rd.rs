@@ -314,8 +314,9 @@ fn context(w: &World, clr: &compute::Clearing, p0: f64) -> Ctx {
         price: clr.price,
         per_m: (0..n)
             .map(|k| {
-                let knowledge =
-                    (w.ind.knowledge[k] / w.ind.knowledge_start[k].max(1e-12)).max(1e-12).powf(inn.knowledge_elasticity);
+                let knowledge = (w.ind.knowledge[k] / w.ind.knowledge_start[k].max(1e-12))
+                    .max(1e-12)
+                    .powf(inn.knowledge_elasticity);
                 knowledge / (w.cfg.ind.wage[k] * w.wage_index * w.cfg.ind.difficulty[k])
             })
             .collect(),
