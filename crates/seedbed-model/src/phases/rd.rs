@@ -19,10 +19,9 @@ use crate::world::{Neumaier, World};
 pub struct RdPlan {
     pub rd: f64,
     pub compute_budget: f64,
-    pub voucher_rate: f64,
     pub gross: f64,
     pub access: bool,
-    /// Voucher class: 0 none, 1 the rate, 2 the small-contract rate.
+    /// Voucher class, an index into [`voucher_rates`].
     pub class: u8,
 }
 
@@ -36,13 +35,17 @@ pub fn platform_access(w: &World, f: usize) -> bool {
         && w.cfg.platform_elig.admits(k, 0)
 }
 
-/// Gross compute spending per CNY m of compute budget by voucher class (none, the rate, the
-/// small-contract rate): a firm expects the voucher rate times the share of claims the budget
-/// pays this year.
-fn gross_per_net(w: &World) -> [f64; 3] {
+/// The voucher rate of each voucher class: 0 none, 1 the rate, 2 the small-contract rate.
+fn voucher_rates(w: &World) -> [f64; 3] {
     let v = &w.cfg.s.policy.compute_vouchers;
+    [0.0, v.rate, v.small_rate]
+}
+
+/// Gross compute spending per CNY m of compute budget by voucher class: a firm expects the
+/// voucher rate times the share of claims the budget pays this year.
+fn gross_per_net(w: &World) -> [f64; 3] {
     let payout = w.budget.payout_ratio[Instrument::ComputeVouchers as usize];
-    [0.0, v.rate, v.small_rate].map(|rate| 1.0 / (1.0 - rate * payout).max(0.05))
+    voucher_rates(w).map(|rate| 1.0 / (1.0 - rate * payout).max(0.05))
 }
 
 fn plan(w: &World, gross_per_net: [f64; 3], f: usize) -> RdPlan {
@@ -59,7 +62,6 @@ fn plan(w: &World, gross_per_net: [f64; 3], f: usize) -> RdPlan {
     }
     rd = rd.min(cash.max(0.0) + w.firms.revenue_prev[f]);
     let budget = w.cfg.ind.compute_intensity[k] * rd;
-    // Voucher class: 0 none, 1 the rate, 2 the small-contract rate.
     let mut class = 0;
     if w.cfg.on(Instrument::ComputeVouchers) && w.cfg.voucher_elig.admits(k, w.firms.tiers[f]) {
         let v = &w.cfg.s.policy.compute_vouchers;
@@ -67,10 +69,9 @@ fn plan(w: &World, gross_per_net: [f64; 3], f: usize) -> RdPlan {
             class = if 12.0 * budget <= v.small_contract_m_per_year { 2 } else { 1 };
         }
     }
-    let voucher_rate = [0.0, w.cfg.s.policy.compute_vouchers.rate, w.cfg.s.policy.compute_vouchers.small_rate][class];
     // The compute budget is net of the voucher the firm expects: gross = budget / (1 - expected).
     let gross = if budget > 0.0 { budget * gross_per_net[class] } else { 0.0 };
-    RdPlan { rd, compute_budget: budget, voucher_rate, gross, access: platform_access(w, f), class: class as u8 }
+    RdPlan { rd, compute_budget: budget, gross, access: platform_access(w, f), class: class as u8 }
 }
 
 /// What the R&D phase needs that is the same for every firm of an industry this month.
@@ -212,6 +213,7 @@ pub fn rd_and_compute(w: &mut World) {
         let grants_on = wr.cfg.on(Instrument::RdGrants);
         let g = &wr.cfg.s.policy.rd_grants;
         let v = &wr.cfg.s.policy.compute_vouchers;
+        let rates = voucher_rates(wr);
         let init = || Part {
             to_compute: Neumaier::default(),
             to_households: Neumaier::default(),
@@ -245,8 +247,9 @@ pub fn rd_and_compute(w: &mut World) {
             p.rd_by_ind[k] += outlay;
             let future = wr.cfg.ind.class[k].is_future();
             let tiers = wr.firms.tiers[f];
-            if pl.voucher_rate > 0.0 && o.bill > 0.0 {
-                let claim = (pl.voucher_rate * o.bill).min((v.cap_m_per_firm_year - wr.firms.voucher_ytd[f]).max(0.0));
+            let voucher_rate = rates[usize::from(pl.class)];
+            if voucher_rate > 0.0 && o.bill > 0.0 {
+                let claim = (voucher_rate * o.bill).min((v.cap_m_per_firm_year - wr.firms.voucher_ytd[f]).max(0.0));
                 if claim > 0.0 {
                     p.vouchers.push((f as u32, claim, future));
                 }
@@ -303,12 +306,11 @@ pub fn rd_and_compute(w: &mut World) {
 /// Industry-level factors of effective R&D this month.
 fn context(w: &World, clr: &compute::Clearing, p0: f64) -> Ctx {
     let inn = &w.cfg.s.innovation;
-    let v = &w.cfg.s.policy.compute_vouchers;
     let payout = w.budget.payout_ratio[Instrument::ComputeVouchers as usize];
     let n = w.cfg.n_ind;
     // Compute bought relative to need: (gross / budget) (p0 / price) x ration, gross / budget = 1 / (1 - expected voucher).
     let bought = |rate: f64| (p0 / clr.price * clr.ration / (1.0 - rate * payout).max(0.05)).min(2.0);
-    let classes = [bought(0.0), bought(v.rate), bought(v.small_rate)].map(|x| x.powf(inn.compute_elasticity));
+    let classes = voucher_rates(w).map(|rate| bought(rate).powf(inn.compute_elasticity));
     Ctx {
         bought_per_m: clr.ration / clr.price,
         price: clr.price,
