@@ -135,26 +135,24 @@ pub fn entrepreneurship(w: &mut World) {
             return;
         }
         let k = person.field as usize;
-        let gain = if s == pstate::UNEMPLOYED { gain_unemp } else { gain_emp };
-        let alumnus = person.flags & pflag::ALUMNUS != 0;
+        // The hazard given the skill term skill^elasticity.
+        let hazard = |skill_term: f64| {
+            let mut h = e.base_hazard * skill_term * f64::from(ppl.propensity[i]) * opp[k];
+            h *= if s == pstate::UNEMPLOYED { gain_unemp } else { gain_emp };
+            if person.flags & pflag::ALUMNUS != 0 {
+                h *= e.alumni_multiplier;
+            }
+            h
+        };
         // The acceptance draw is the person's own: common random numbers.
         let u = accept.uniform(i as u64) * hmax;
         // Most candidates are rejected: an upper bound of the hazard with the skill term from
         // a table decides them without the power; the others get the exact hazard below.
-        let mut bound = e.base_hazard * skill_bound[skill_bucket(person.skill)] * f64::from(ppl.propensity[i]) * opp[k];
-        bound *= gain;
-        if alumnus {
-            bound *= e.alumni_multiplier;
-        }
+        let bound = hazard(skill_bound[skill_bucket(person.skill)]);
         if bound <= hmax && u >= bound {
             return;
         }
-        let mut h =
-            e.base_hazard * f64::from(person.skill).powf(e.skill_elasticity) * f64::from(ppl.propensity[i]) * opp[k];
-        h *= gain;
-        if alumnus {
-            h *= e.alumni_multiplier;
-        }
+        let h = hazard(f64::from(person.skill).powf(e.skill_elasticity));
         let capped = h > hmax;
         let founds = u < h;
         if founds || capped {
