@@ -53,7 +53,7 @@ fn mix(mut z: u64) -> u64 {
 /// The draws of one (seed, phase, month) for any agent id. The key of (seed, phase, month, id),
 /// what a stream is seeded with, is `mix(mix(mix(seed ^ phase C) ^ month) ^ id)`; its first two
 /// steps do not depend on the agent, so a pass over a million firms takes them once, not once
-/// per firm. The draws are the same numbers as [`stream`] and [`uniform_at`].
+/// per firm. Its streams are the same as [`stream`]'s.
 #[derive(Clone, Copy, Debug)]
 pub struct Family(u64);
 
@@ -103,12 +103,6 @@ fn seeded(k: u64) -> Stream {
         seed[8 * i as usize..8 * i as usize + 8].copy_from_slice(&word.to_le_bytes());
     }
     Stream::from_seed(seed)
-}
-
-/// One uniform in [0, 1) for (seed, phase, month, id): [`Family::uniform`].
-#[inline]
-pub fn uniform_at(seed: u64, phase: Phase, month: u32, id: u64) -> f64 {
-    Family::new(seed, phase, month).uniform(id)
 }
 
 /// A 64-bit word as a uniform in [0, 1): its top 53 bits, as `rand` makes an `f64`.
@@ -269,7 +263,6 @@ mod tests {
                 let k = key_in_one_piece(seed, phase, month, id);
                 assert_eq!(fam.key(id), k);
                 assert_eq!(fam.uniform(id).to_bits(), unit(mix(k)).to_bits());
-                assert_eq!(fam.uniform(id).to_bits(), uniform_at(seed, phase, month, id).to_bits());
                 let (mut a, mut b) = (fam.stream(id), Stream::seed_from_u64(k));
                 assert_eq!(a.random::<u64>(), b.random::<u64>());
                 assert_eq!(a.random::<u64>(), b.random::<u64>());
