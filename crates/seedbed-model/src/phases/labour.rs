@@ -237,6 +237,44 @@ impl Cols<'_> {
         self.wage_sum.prefetch(f);
     }
 
+    /// Requests the rows a move of person `p` touches besides `p`'s record, as
+    /// [`prefetch_move`] does, within a field's pass (a hint; it reads `p`'s record).
+    fn prefetch_move(&self, s: &Side<'_>, p: u32) {
+        let me = self.hot.get(p as usize);
+        if me.employer != NONE && me.employer != OUTSIDE {
+            let f = me.employer as usize;
+            self.prefetch_firm(f);
+            crate::par::prefetch(&self.firm_flags[f]);
+            for q in [me.prev, me.next] {
+                if q != NONE {
+                    self.hot.prefetch(q as usize);
+                }
+            }
+        }
+        if me.state == pstate::UNEMPLOYED && me.pos != NONE {
+            if let (Some(at), Some(&last)) = (s.pool.get(me.pos as usize), s.pool.last()) {
+                crate::par::prefetch(at);
+                self.hot.prefetch(last as usize);
+            }
+        }
+    }
+
+    /// Makes `mv` for each of `people` in order. The people are scattered, so each one's rows
+    /// are requested a few moves ahead, in two steps (the record, then what the move touches,
+    /// which the record points to); hints only, the moves are the same.
+    fn move_each(&self, s: &mut Side<'_>, people: &[u32], mv: impl Fn(&Self, &mut Side<'_>, u32)) {
+        const AHEAD: usize = 8;
+        for (j, &p) in people.iter().enumerate() {
+            if let Some(&q) = people.get(j + 2 * AHEAD) {
+                self.hot.prefetch(q as usize);
+            }
+            if let Some(&q) = people.get(j + AHEAD) {
+                self.prefetch_move(s, q);
+            }
+            mv(self, s, p);
+        }
+    }
+
     /// Ends person `p`'s job (the person stays in their state until the caller moves them).
     fn separate(&self, s: &mut Side<'_>, p: u32) {
         let i = p as usize;
@@ -395,11 +433,7 @@ fn retirements(w: &mut World) {
             w.m.departures += 1;
         },
     );
-    per_field(w, &mut work, |c, s, fw| {
-        for &p in &fw.people {
-            c.leave(s, p);
-        }
-    });
+    per_field(w, &mut work, |c, s, fw| c.move_each(s, &fw.people, Cols::leave));
     w.labour_work = work;
 }
 
@@ -459,9 +493,7 @@ fn unemployed_outflow(w: &mut World) {
                 out.push(p);
             }
         });
-        for &p in &fw.people {
-            c.leave(s, p);
-        }
+        c.move_each(s, &fw.people, Cols::leave);
     });
     for fw in &work {
         w.people.free.extend_from_slice(&fw.left);
@@ -474,11 +506,7 @@ fn unemployed_outflow(w: &mut World) {
 fn quits(w: &mut World) {
     let hazard = w.cfg.s.labour.quit_hazard;
     let mut work = movers_by_field(w, Phase::Quits, hazard, |s| s == pstate::EMPLOYED, |w, _| w.m.quits += 1);
-    per_field(w, &mut work, |c, s, fw| {
-        for &p in &fw.people {
-            c.to_unemployed(s, p);
-        }
-    });
+    per_field(w, &mut work, |c, s, fw| c.move_each(s, &fw.people, Cols::to_unemployed));
     w.labour_work = work;
 }
 
@@ -555,7 +583,18 @@ fn layoffs(w: &mut World) {
     }
     // Each field lets go its firms' most recent hires, firm by firm (a firm's employees share its field).
     per_field(w, &mut work, |c, s, fw| {
-        for &(f, k) in &fw.firms {
+        // The walks follow scattered lists: each firm's head is requested a few firms ahead.
+        const AHEAD: usize = 8;
+        for (j, &(f, k)) in fw.firms.iter().enumerate() {
+            if let Some(&(g, _)) = fw.firms.get(j + 2 * AHEAD) {
+                c.head.prefetch(g as usize);
+            }
+            if let Some(&(g, _)) = fw.firms.get(j + AHEAD) {
+                let h = c.head.get(g as usize);
+                if h != NONE {
+                    c.hot.prefetch(h as usize);
+                }
+            }
             let mut p = c.head.get(f as usize);
             for _ in 0..k {
                 if p == NONE {
@@ -565,9 +604,7 @@ fn layoffs(w: &mut World) {
                 p = c.hot.get(p as usize).next;
             }
         }
-        for &p in &fw.people {
-            c.to_unemployed(s, p);
-        }
+        c.move_each(s, &fw.people, Cols::to_unemployed);
         fw.moves = fw.people.len() as u64;
     });
     for fw in &work {
