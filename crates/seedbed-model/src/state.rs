@@ -71,6 +71,25 @@ pub struct Person {
 
 const _: () = assert!(std::mem::size_of::<Person>() == 32);
 
+impl Person {
+    /// The record of a person arriving this `month` in `field`, before they enter a state
+    /// (`LEFT`, in no list and no pool).
+    pub fn arriving(field: usize, skill: f32, flags: u8, month: i32) -> Person {
+        Person {
+            state: pstate::LEFT,
+            flags,
+            field: field as u16,
+            employer: NONE,
+            wage: 0.0,
+            since: month,
+            next: NONE,
+            prev: NONE,
+            pos: NONE,
+            skill,
+        }
+    }
+}
+
 /// The labour force, one slot per person; slots of people who left are reused by arrivals.
 #[derive(Clone, Debug, Default)]
 pub struct People {
@@ -128,11 +147,22 @@ impl People {
             crate::par::prefetch(x);
         }
     }
-    /// The slot the arrival `n` places after the next one will take (`n` = 0: the next), when
-    /// it reuses a free slot (free slots are reused last-in first-out).
-    #[inline]
-    pub fn upcoming_slot(&self, n: usize) -> Option<usize> {
-        self.free.len().checked_sub(n + 1).map(|j| self.free[j] as usize)
+    /// The slots `n` arrivals take, in order, as [`crate::world::World::add_person`] would
+    /// give them one by one: free slots, the last freed first, then new slots at the end (the
+    /// columns grow to hold them, with rows the caller overwrites).
+    pub fn take_slots(&mut self, n: usize) -> Vec<u32> {
+        let reused = n.min(self.free.len());
+        let start = self.hot.len();
+        let slots: Vec<u32> = self.free.drain(self.free.len() - reused..).rev().chain(start as u32..).take(n).collect();
+        let len = start + (n - reused);
+        self.hot.resize(len, Person::arriving(0, 0.0, 0, 0));
+        self.propensity.resize(len, 0.0);
+        self.prev_wage.resize(len, 0.0);
+        self.insured_until.resize(len, i32::MIN);
+        self.founded.resize(len, 0);
+        self.failed.resize(len, 0);
+        self.exited.resize(len, 0);
+        slots
     }
 }
 

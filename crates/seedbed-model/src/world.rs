@@ -349,18 +349,7 @@ impl World {
     /// Adds a person in `state` and returns the id (reusing a free slot).
     pub fn add_person(&mut self, field: usize, state: u8, skill: f32, propensity: f32, flags: u8) -> u32 {
         let p = &mut self.people;
-        let hot = Person {
-            state: pstate::LEFT,
-            flags,
-            field: field as u16,
-            employer: NONE,
-            wage: 0.0,
-            since: self.month,
-            next: NONE,
-            prev: NONE,
-            pos: NONE,
-            skill,
-        };
+        let hot = Person::arriving(field, skill, flags, self.month);
         let id = if let Some(id) = p.free.pop() {
             let i = id as usize;
             p.hot[i] = hot;

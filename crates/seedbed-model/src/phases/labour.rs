@@ -26,6 +26,11 @@ use crate::world::World;
 /// pass of field `k` moving people of field `k` touches only rows of field `k`'s people, of
 /// industry `k`'s firms and pool `k`: passes of different fields touch disjoint entries of every
 /// `Col`, and each entry is read and written by one thread only.
+///
+/// Two passes also move people who are in no pool and no list, each in the work of one field
+/// only: arrivals (new rows nothing refers to yet) join the pool of their field, and cross-field
+/// hires, already taken out of their pools by the sequential draws, are linked into the list of
+/// a firm of the pass's industry. Neither touches another field's pool, list or firm.
 pub struct Cols<'a> {
     hot: Col<'a, Person>,
     head: Col<'a, u32>,
@@ -112,6 +117,8 @@ pub struct FieldWork {
     firms: Vec<(u32, u32)>,
     /// Vacancies left after hiring within the field.
     unfilled: Vec<(u32, u32)>,
+    /// Cross-field hires to book: (person, employer firm or `OUTSIDE`).
+    hires: Vec<(u32, u32)>,
     /// Leavers of the last pass, in order.
     left: Vec<u32>,
     count: [i64; 4],
@@ -158,6 +165,7 @@ fn field_work(w: &mut World) -> Vec<FieldWork> {
         fw.people.clear();
         fw.firms.clear();
         fw.unfilled.clear();
+        fw.hires.clear();
         fw.moves = 0;
         fw.rng = None;
         fw.weight = 0;
@@ -205,9 +213,15 @@ impl Cols<'_> {
 
     /// Hires job seeker `p` into `firm` (head of its employee list).
     fn hire(&self, s: &mut Side<'_>, p: u32, firm: u32) {
+        self.enter_state(s, p, pstate::EMPLOYED);
+        self.join(p, firm);
+    }
+
+    /// Links person `p`, just moved to the employed, into `firm`'s employee list (at its head)
+    /// with the wage the firm offers, and adds `p` to the firm's counts.
+    fn join(&self, p: u32, firm: u32) {
         let (i, f) = (p as usize, firm as usize);
         let k = self.industry[f] as usize;
-        self.enter_state(s, p, pstate::EMPLOYED);
         let skill = self.hot.get(i).skill;
         let wage = wage_of(self.cfg, self.frontier, k, self.ln_a[f], skill);
         let head = self.head.get(f);
@@ -225,6 +239,17 @@ impl Cols<'_> {
         self.employees.set(f, self.employees.get(f) + 1);
         self.skill_sum.set(f, self.skill_sum.get(f) + f64::from(skill));
         self.wage_sum.set(f, self.wage_sum.get(f) + f64::from(wage));
+    }
+
+    /// Books person `p`, just moved to the employed, as employed outside the enterprises
+    /// (public sector, self-employed) at the wage of their field.
+    fn join_outside(&self, s: &mut Side<'_>, p: u32) {
+        let l = &self.cfg.s.labour;
+        self.hot.update(p as usize, |h| {
+            h.wage = (self.cfg.ind.wage[h.field as usize] * f64::from(h.skill).powf(l.wage_skill_elasticity)) as f32;
+            h.employer = OUTSIDE;
+        });
+        s.outside += 1;
     }
 
     /// Requests firm `f`'s rows that a hire reads and writes (a hint).
@@ -383,13 +408,10 @@ pub fn hire(w: &mut World, p: u32, firm: u32) {
 
 /// Hires job seeker `p` into the sector outside the enterprises (public sector, self-employed).
 pub fn hire_outside(w: &mut World, p: u32) {
-    let i = p as usize;
-    enter_state(w, p, pstate::EMPLOYED);
-    let h = &mut w.people.hot[i];
-    let k = h.field as usize;
-    h.wage = (w.cfg.ind.wage[k] * f64::from(h.skill).powf(w.cfg.s.labour.wage_skill_elasticity)) as f32;
-    h.employer = OUTSIDE;
-    w.people.outside_count += 1;
+    with_person(w, p, |c, s| {
+        c.enter_state(s, p, pstate::EMPLOYED);
+        c.join_outside(s, p);
+    });
 }
 
 /// Ends person `p`'s job (the person stays in their state until the caller moves them).
@@ -529,8 +551,7 @@ fn arrivals(w: &mut World) {
     let grads = rng.poisson(l.graduates_per_year * scale / 12.0 * talent * vac);
     let migrants = rng.poisson(l.migrants_per_year * scale / 12.0 * vac);
     let premium = l.graduate_skill_premium;
-    // Each arrival's draws come from its own stream, so they are drawn in parallel; the
-    // arrivals then take their slots in order, the slots a few places ahead requested early.
+    // Each arrival's draws come from its own stream, so they are drawn in parallel.
     let (family, cfg) = (Family::new(w.seed, Phase::Arrivals, w.month as u32), &w.cfg);
     let p = &cfg.s.population;
     let draws: Vec<(usize, f32, f32)> = (0..(grads + migrants) as usize)
@@ -546,14 +567,39 @@ fn arrivals(w: &mut World) {
             (field, skill, prop)
         })
         .collect();
-    const AHEAD: usize = 8;
-    for (i, &(field, skill, prop)) in draws.iter().enumerate() {
-        if let Some(slot) = w.people.upcoming_slot(AHEAD) {
-            w.people.prefetch(slot);
-        }
-        let flags = if (i as u64) < grads { pflag::GRADUATE } else { 0 };
-        w.add_person(field, pstate::UNEMPLOYED, skill, prop, flags);
+    // The arrivals take their slots in order, as `World::add_person` gives them: free slots,
+    // the last freed first, then new ones at the end. Their rows are written in parallel (the
+    // slots are distinct); then each field's arrivals join its pool in arrival order.
+    let slots = w.people.take_slots(draws.len());
+    let month = w.month;
+    {
+        let People { hot, propensity, prev_wage, insured_until, founded, failed, exited, .. } = &mut w.people;
+        let (hot, propensity, prev_wage) = (Col::new(hot), Col::new(propensity), Col::new(prev_wage));
+        let (insured_until, founded, failed, exited) =
+            (Col::new(insured_until), Col::new(founded), Col::new(failed), Col::new(exited));
+        slots.par_iter().zip(&draws).enumerate().with_min_len(crate::par::CHUNK).for_each(
+            |(i, (&slot, &(field, skill, prop)))| {
+                let j = slot as usize;
+                let flags = if (i as u64) < grads { pflag::GRADUATE } else { 0 };
+                hot.set(j, Person::arriving(field, skill, flags, month));
+                propensity.set(j, prop);
+                prev_wage.set(j, 0.0);
+                insured_until.set(j, i32::MIN);
+                founded.set(j, 0);
+                failed.set(j, 0);
+                exited.set(j, 0);
+            },
+        );
     }
+    let mut work = field_work(w);
+    for (&slot, &(field, ..)) in slots.iter().zip(&draws) {
+        work[field].people.push(slot);
+    }
+    for fw in &mut work {
+        fw.weight = fw.people.len();
+    }
+    per_field(w, &mut work, |c, s, fw| c.move_each(s, &fw.people, |c, s, p| c.enter_state(s, p, pstate::UNEMPLOYED)));
+    w.labour_work = work;
     w.m.arrivals += grads + migrants;
     w.m.graduates += grads;
     if subsidy_on && grads > 0 {
@@ -706,7 +752,7 @@ impl<'a> Lookahead<'a> {
 
 /// The cross-field hiring's [`Lookahead`]: replays its draws (field, tournament, firm or
 /// outside sector) a few hires ahead, with its own copy of the pool sizes and of the unfilled
-/// vacancies, and requests the rows the coming hires read. Hints only.
+/// vacancies, and requests the rows the coming draws and pool removals read. Hints only.
 struct CrossLookahead {
     rng: Stream,
     lens: Vec<usize>,
@@ -769,18 +815,23 @@ impl CrossLookahead {
             field += 1;
         }
         let len = self.lens[field];
+        let pool = &w.people.pools[field];
         for _ in 0..self.t {
             let j = (self.rng.unif() * len as f64) as usize % len;
-            if let Some(x) = w.people.pools[field].get(j) {
+            if let Some(x) = pool.get(j) {
                 crate::par::prefetch(x);
             }
             self.queue.push_back((field as u16, j as u32));
         }
+        // The hire fills its place in the pool with the pool's last seeker then, whose record
+        // it updates: the seeker now `len` places in, unless a swap moves it before.
+        if let Some(&last) = pool.get(len - 1) {
+            w.people.prefetch_record(last as usize);
+        }
         self.lens[field] -= 1;
         if self.rng.unif() < self.share_firms && !self.unfilled.is_empty() {
             let j = (self.rng.unif() * self.unfilled.len() as f64) as usize % self.unfilled.len();
-            let (f, left) = self.unfilled[j];
-            prefetch_firm(w, f as usize);
+            let (_, left) = self.unfilled[j];
             if left <= 1 {
                 self.unfilled.swap_remove(j);
             } else {
@@ -910,6 +961,12 @@ fn matching(w: &mut World) {
     let share_firms = open_cross / wanted;
     let mut ahead = CrossLookahead::new(&rng, w, &unfilled, t, share_firms, m);
     ahead.start(w);
+    // The draws and the seekers' leaving their pools are one sequential pass (each draw depends
+    // on the pools the earlier hires left); booking the hires (wage, employee list, the firm's
+    // counts) is then done per field of the employer, in draw order, in parallel: a hire of
+    // person p by firm f touches p's record, f's rows and f's head employee, and p is in no
+    // pool and no list by then (see `Cols`).
+    let mut work = field_work(w);
     for _ in 0..m {
         ahead.next(w);
         let total_pool: usize = w.people.pools.iter().map(Vec::len).sum();
@@ -925,18 +982,41 @@ fn matching(w: &mut World) {
         }
         let hot = &w.people.hot;
         let p = tournament(&w.people.pools[field], |p| hot[p as usize].skill, t, &mut rng);
+        enter_state(w, p, pstate::EMPLOYED);
         if rng.unif() < share_firms && !unfilled.is_empty() {
             let j = (rng.unif() * unfilled.len() as f64) as usize % unfilled.len();
             let (f, left) = unfilled[j];
-            hire(w, p, f);
+            work[w.firms.industry[f as usize] as usize].hires.push((p, f));
             if left <= 1 {
                 unfilled.swap_remove(j);
             } else {
                 unfilled[j].1 -= 1;
             }
         } else {
-            hire_outside(w, p);
+            work[field].hires.push((p, OUTSIDE));
         }
         w.m.hires += 1;
     }
+    for fw in &mut work {
+        fw.weight = fw.hires.len();
+    }
+    per_field(w, &mut work, |c, s, fw| {
+        const AHEAD: usize = 8;
+        for (j, &(p, e)) in fw.hires.iter().enumerate() {
+            if let Some(&(q, g)) = fw.hires.get(j + 2 * AHEAD) {
+                c.hot.prefetch(q as usize);
+                if g != OUTSIDE {
+                    c.prefetch_firm(g as usize);
+                }
+            }
+            if let Some(&(_, g)) = fw.hires.get(j + AHEAD).filter(|x| x.1 != OUTSIDE) {
+                let head = c.head.get(g as usize);
+                if head != NONE {
+                    c.hot.prefetch(head as usize);
+                }
+            }
+            if e == OUTSIDE { c.join_outside(s, p) } else { c.join(p, e) }
+        }
+    });
+    w.labour_work = work;
 }
