@@ -57,20 +57,24 @@ pub fn exits(w: &mut World) {
     let sell: Vec<u32> = fates.iter().filter_map(|x| if let Fate::Sell(f) = x { Some(*f) } else { None }).collect();
     // Failing firms are scattered: their rows, then their first employee's and founder's, are
     // requested a few closures ahead (hints, without effect on results).
+    // The books close in order (the sums of money depend on it); the people's moves are then
+    // made per field in parallel (`labour::release_people`), before any acquisition's founder
+    // looks for work.
     const AHEAD: usize = 8;
     for (j, &(f, why)) in fail.iter().enumerate() {
         if let Some(&(g, _)) = fail.get(j + 2 * AHEAD) {
             prefetch_firm(w, g as usize);
         }
         if let Some(&(g, _)) = fail.get(j + AHEAD) {
-            for p in [w.firms.head[g as usize], w.firms.founder[g as usize]] {
-                if p != NONE {
-                    w.people.prefetch(p as usize);
-                }
+            let p = w.firms.founder[g as usize];
+            if p != NONE {
+                w.people.prefetch(p as usize);
             }
         }
         close(w, f, why);
     }
+    let closing: Vec<(u32, u32)> = fail.iter().map(|&(f, _)| (f, w.firms.founder[f as usize])).collect();
+    labour::release_people(w, &closing);
     for f in list {
         ipo(w, f);
     }
@@ -115,8 +119,9 @@ fn pay_cap_table(w: &mut World, f: u32, value: f64, close_holdings: bool) -> f64
     paid
 }
 
-/// The firm fails or closes: workers and founder to unemployment, creditors take the losses.
-pub fn close(w: &mut World, f: u32, why: &'static str) {
+/// The firm fails or closes: creditors take the losses (its workers and founder lose their
+/// work in [`labour::release_people`], which the caller runs after closing its firms).
+fn close(w: &mut World, f: u32, why: &'static str) {
     let fi = f as usize;
     let k = w.firms.industry[fi] as usize;
     // Cash first repays the bank; a negative balance is unpaid suppliers' loss.
@@ -139,18 +144,10 @@ pub fn close(w: &mut World, f: u32, why: &'static str) {
         w.holdings[h as usize].open = false;
         h = w.holdings[h as usize].next;
     }
-    // Employees lose their jobs.
-    while w.firms.head[fi] != NONE {
-        let p = w.firms.head[fi];
-        labour::to_unemployed(w, p);
-    }
     let founder = w.firms.founder[fi];
     if founder != NONE {
         let p = founder as usize;
-        w.people.hot[p].employer = NONE;
-        w.people.hot[p].field = k as u16;
         w.people.failed[p] = w.people.failed[p].saturating_add(1);
-        labour::enter_state(w, founder, pstate::UNEMPLOYED);
         if w.cfg.on(Instrument::FounderInsurance) {
             let months = w.cfg.s.policy.founder_insurance.months.round() as i32;
             if months > 0 {

@@ -27,10 +27,11 @@ use crate::world::World;
 /// industry `k`'s firms and pool `k`: passes of different fields touch disjoint entries of every
 /// `Col`, and each entry is read and written by one thread only.
 ///
-/// Two passes also move people who are in no pool and no list, each in the work of one field
-/// only: arrivals (new rows nothing refers to yet) join the pool of their field, and cross-field
+/// Three passes also move people who are in no pool and no list, each in the work of one field
+/// only: arrivals (new rows nothing refers to yet) join the pool of their field; cross-field
 /// hires, already taken out of their pools by the sequential draws, are linked into the list of
-/// a firm of the pass's industry. Neither touches another field's pool, list or firm.
+/// a firm of the pass's industry; and the founders of closing firms join the pool of their
+/// firm's industry. None touches another field's pool, list or firm.
 pub struct Cols<'a> {
     hot: Col<'a, Person>,
     head: Col<'a, u32>,
@@ -113,7 +114,7 @@ fn with_person<R>(w: &mut World, p: u32, mv: impl FnOnce(&Cols<'_>, &mut Side<'_
 pub struct FieldWork {
     /// People to move.
     people: Vec<u32>,
-    /// Firms with a count (vacancies, layoffs).
+    /// Firms with a count (vacancies, layoffs), or closing firms with their founder.
     firms: Vec<(u32, u32)>,
     /// Vacancies left after hiring within the field.
     unfilled: Vec<(u32, u32)>,
@@ -399,6 +400,49 @@ fn wage_of(cfg: &Config, frontier: &[f64], k: usize, ln_a: f64, h: f32) -> f32 {
     let l = &cfg.s.labour;
     let rel = ln_a - (frontier[k] - cfg.ind.initial_gap_mean[k]);
     (cfg.ind.wage[k] * f64::from(h).powf(l.wage_skill_elasticity) * (l.wage_productivity_elasticity * rel).exp()) as f32
+}
+
+/// The people of closing firms, given as (firm, founder or `NONE`) in closing order: the
+/// employees lose their jobs (from the head of the list), then the founder looks for work in
+/// the firm's field. The moves are made per field of the firm in parallel, each field's in
+/// closing order, as one sequential pass would make them (a founder is in no pool and no list).
+pub fn release_people(w: &mut World, closing: &[(u32, u32)]) {
+    let mut work = field_work(w);
+    for &(f, founder) in closing {
+        let fw = &mut work[w.firms.industry[f as usize] as usize];
+        fw.firms.push((f, founder));
+        fw.weight += w.firms.employees[f as usize] as usize + 1;
+    }
+    per_field(w, &mut work, |c, s, fw| {
+        const AHEAD: usize = 8;
+        for (j, &(f, founder)) in fw.firms.iter().enumerate() {
+            if let Some(&(g, _)) = fw.firms.get(j + 2 * AHEAD) {
+                c.prefetch_firm(g as usize);
+            }
+            if let Some(&(g, q)) = fw.firms.get(j + AHEAD) {
+                for p in [c.head.get(g as usize), q] {
+                    if p != NONE {
+                        c.hot.prefetch(p as usize);
+                    }
+                }
+            }
+            loop {
+                let p = c.head.get(f as usize);
+                if p == NONE {
+                    break;
+                }
+                c.to_unemployed(s, p);
+            }
+            if founder != NONE {
+                c.hot.update(founder as usize, |h| {
+                    h.employer = NONE;
+                    h.field = s.k as u16;
+                });
+                c.enter_state(s, founder, pstate::UNEMPLOYED);
+            }
+        }
+    });
+    w.labour_work = work;
 }
 
 /// Hires job seeker `p` into `firm` (head of its employee list).
