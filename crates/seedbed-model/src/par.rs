@@ -59,13 +59,13 @@ impl<const N: usize> IndustrySums<N> {
 
 /// Runs `body` on every row in parallel, chunk by chunk, each chunk folding per-industry sums;
 /// returns the sums combined in chunk order (deterministic whatever the thread count).
-pub fn for_each_sum<T: Sync, const N: usize>(
-    rows: &[T],
+pub fn for_each_sum<T: Send, const N: usize>(
+    rows: &mut [T],
     n_ind: usize,
-    body: impl Fn(&T, &mut IndustrySums<N>) + Sync,
+    body: impl Fn(&mut T, &mut IndustrySums<N>) + Sync,
 ) -> IndustrySums<N> {
     let parts: Vec<IndustrySums<N>> = rows
-        .par_chunks(CHUNK)
+        .par_chunks_mut(CHUNK)
         .map(|chunk| {
             let mut s = IndustrySums::new(n_ind);
             for r in chunk {
@@ -258,13 +258,13 @@ mod tests {
 
     #[test]
     fn sums_do_not_depend_on_the_thread_count() {
-        let rows: Vec<(usize, f64)> = (0..50_000).map(|i| (i % 7, 1.0 / (1.0 + i as f64))).collect();
-        let run = |threads: usize, rows: &[(usize, f64)]| {
+        let mut rows: Vec<(usize, f64)> = (0..50_000).map(|i| (i % 7, 1.0 / (1.0 + i as f64))).collect();
+        let run = |threads: usize, rows: &mut Vec<(usize, f64)>| {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
             pool.install(|| for_each_sum::<_, 1>(rows, 7, |r, s| s.add(r.0, [r.1])).get(0))
         };
-        let a = run(1, &rows);
-        let b = run(3, &rows);
+        let a = run(1, &mut rows);
+        let b = run(3, &mut rows);
         assert_eq!(
             a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
             b.iter().map(|x| x.to_bits()).collect::<Vec<_>>()

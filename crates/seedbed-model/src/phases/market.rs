@@ -16,57 +16,25 @@ use crate::rng::{Draw, Family, Phase};
 use crate::state::*;
 use crate::world::{Neumaier, World};
 
-/// One firm's market quantities this month (a row per live firm, in live order), written by
-/// the first pass and only read by the others, which derive the rest from it.
+/// One firm's market quantities this month (a row per live firm, in live order).
 #[derive(Clone, Copy, Debug)]
 struct Row {
     /// Industry.
     k: u32,
     /// Competitiveness.
     e: f64,
-    /// Demand growth from this month's shock: exp(log shock), exactly 1 without one.
-    growth: f64,
+    /// Log demand shock.
+    shock: f64,
     /// Labour productivity, CNY m per worker-month.
     prod: f64,
-    /// Capacity, CNY m/month.
+    /// Capacity, then spare capacity after sales, CNY m/month.
     cap: f64,
-    /// Last month's market share.
+    /// Market share: last month's, then the replicator's (unnormalised), then unserved demand.
     share: f64,
-}
-
-/// The industry-level numbers that turn a firm's row into its demand and sales this month.
-struct Clearing<'a> {
-    chi: f64,
-    /// Share-weighted mean competitiveness, by industry.
-    mean_e: &'a [f64],
-    /// Sum of the replicator's shares, by industry.
-    total: &'a [f64],
-    demand: &'a [f64],
-}
-
-impl Clearing<'_> {
-    /// The replicator's share (unnormalised) after the demand shock: f (1 + chi (E - E_mean)) g.
-    fn moved(&self, r: &Row) -> f64 {
-        (r.share * (1.0 + self.chi * (r.e - self.mean_e[r.k as usize]))).max(0.0) * r.growth
-    }
-    /// The firm's demand (its share of the industry's demand) and its sales, capped by capacity.
-    fn want(&self, r: &Row) -> (f64, f64) {
-        let k = r.k as usize;
-        let want = if self.total[k] > 0.0 { self.moved(r) / self.total[k] * self.demand[k] } else { 0.0 };
-        (want, want.min(r.cap))
-    }
-}
-
-/// What a firm sold this month, for its accounts.
-#[derive(Clone, Copy, Debug)]
-struct Sale {
-    k: u32,
-    /// Labour productivity, CNY m per worker-month.
-    prod: f64,
-    /// Sales, including what it served of other firms' unserved demand.
+    /// Sales this month.
     sales: f64,
-    /// Demand for the firm's output (its share of the industry's demand, before the capacity
-    /// cap): what it plans employment for.
+    /// Demand for the firm's output this month (its share of the industry's demand, before
+    /// the capacity cap): what it plans employment for.
     demand: f64,
 }
 
@@ -98,9 +66,16 @@ fn row(w: &World, events: Family, sizes: Family, f: usize) -> Row {
         0.0
     };
     let prod = productivity(w, f);
-    // exp(0) is 1: most firms have no shock this month and skip the exponential.
-    let growth = if shock == 0.0 { 1.0 } else { shock.exp() };
-    Row { k: k as u32, e: w.firms.ln_a[f] + bonus, growth, prod, cap: n * prod, share: w.firms.share[f] }
+    Row {
+        k: k as u32,
+        e: w.firms.ln_a[f] + bonus,
+        shock,
+        prod,
+        cap: n * prod,
+        share: w.firms.share[f],
+        sales: 0.0,
+        demand: 0.0,
+    }
 }
 
 thread_local! {
@@ -113,11 +88,9 @@ pub fn release_buffers() {
     BUFFERS.with(|b| *b.borrow_mut() = Vec::new());
 }
 
-/// Phase 7. Three parallel passes over a row per firm, each folding the per-industry sums the
+/// Phase 7. Four parallel passes over a row per firm, each folding the per-industry sums the
 /// next one needs (in fixed chunks, so the sums do not depend on the thread count), then one
-/// parallel pass that books the accounts and tallies the month. Only the first pass writes
-/// the rows; the others derive shares and sales from them again, which costs less than
-/// writing the rows back.
+/// parallel pass that books the accounts and tallies the month.
 pub fn product_market(w: &mut World) {
     let n_ind = w.cfg.n_ind;
     // Buffers are kept from month to month: a million rows are not allocated and zeroed anew.
@@ -142,44 +115,38 @@ pub fn product_market(w: &mut World) {
     let s = IndustrySums::combine(n_ind, &parts);
     let (se, sf) = (s.get(0), s.get(1));
     let mean_e: Vec<f64> = (0..n_ind).map(|k| if sf[k] > 0.0 { se[k] / sf[k] } else { 0.0 }).collect();
-    let demand = w.ind.demand.clone();
-    let mut clearing = Clearing { chi: w.cfg.s.market.replicator_chi, mean_e: &mean_e, total: &[], demand: &demand };
-    let total = par::for_each_sum::<_, 1>(&rows, n_ind, |r, s| s.add(r.k as usize, [clearing.moved(r)])).get(0);
-    clearing.total = &total;
+    let chi = w.cfg.s.market.replicator_chi;
+    let total = par::for_each_sum::<_, 1>(&mut rows, n_ind, |r, s| {
+        let k = r.k as usize;
+        let moved = (r.share * (1.0 + chi * (r.e - mean_e[k]))).max(0.0);
+        // exp(0) is 1: most firms have no shock this month and skip the exponential.
+        r.share = if r.shock == 0.0 { moved } else { moved * r.shock.exp() };
+        s.add(k, [r.share]);
+    })
+    .get(0);
     // Sales capped by capacity; unserved demand goes to firms with spare capacity.
-    let s = par::for_each_sum::<_, 2>(&rows, n_ind, |r, s| {
-        let (want, sales) = clearing.want(r);
-        s.add(r.k as usize, [want - sales, r.cap - sales]);
+    let demand = &w.ind.demand;
+    let s = par::for_each_sum::<_, 2>(&mut rows, n_ind, |r, s| {
+        let k = r.k as usize;
+        let want = if total[k] > 0.0 { r.share / total[k] * demand[k] } else { 0.0 };
+        r.sales = want.min(r.cap);
+        r.demand = want;
+        r.share = want - r.sales; // now: unserved demand of this firm
+        r.cap -= r.sales;
+        s.add(k, [r.share, r.cap]);
     });
     let (unserved, spare) = (s.get(0), s.get(1));
     // The spill-over of unserved demand and each firm's accounts are booked in the last pass.
-    let market = Market { rows: &rows, clearing, unserved: &unserved, spare: &spare };
-    book_and_tally(w, Some(market));
+    book_and_tally(w, Some(Market { rows: &rows, unserved: &unserved, spare: &spare }));
     BUFFERS.with(|b| *b.borrow_mut() = rows);
 }
 
-/// What the product market's last pass needs to book the month: the rows, what turns them
-/// into sales, and each industry's unserved demand and spare capacity for the spill-over.
+/// What the product market's last pass needs to book the month: the rows, and each
+/// industry's unserved demand and spare capacity for the spill-over.
 struct Market<'a> {
     rows: &'a [Row],
-    clearing: Clearing<'a>,
     unserved: &'a [f64],
     spare: &'a [f64],
-}
-
-impl Market<'_> {
-    /// Row `j`'s sale: its sales capped by capacity, plus its part of its industry's unserved
-    /// demand, in proportion to its spare capacity.
-    fn sale(&self, j: usize) -> Sale {
-        let r = &self.rows[j];
-        let k = r.k as usize;
-        let (demand, mut sales) = self.clearing.want(r);
-        let spare = r.cap - sales;
-        if self.unserved[k] > 0.0 && self.spare[k] > 0.0 {
-            sales += self.unserved[k].min(self.spare[k]) * spare / self.spare[k];
-        }
-        Sale { k: r.k, prod: r.prod, sales, demand }
-    }
 }
 
 /// Parameters of the accounts, read once a month.
@@ -238,7 +205,7 @@ struct Account {
 /// Revenue pays bought-in inputs, wages, rent, interest and VAT; profit is taxed (15% for
 /// high-tech enterprises); profitable bootstrapped, listed and acquired firms pay out a share;
 /// the firm plans employment for expected sales at its productivity (or what a round pays for).
-fn account(w: &World, c: &AccountCtx, f: usize, r: &Sale, b: Balance) -> Account {
+fn account(w: &World, c: &AccountCtx, f: usize, r: &Row, b: Balance) -> Account {
     let fm = &w.firms;
     let k = r.k as usize;
     let rev = r.sales;
@@ -410,7 +377,7 @@ impl Part {
 
 /// Books firm `f`'s sales and accounts: revenue, cash, debt, profit, next month's desired
 /// employment, and the flows to the outside sectors.
-fn book(w: &World, c: &Cols, f: usize, r: &Sale, a: &Account, p: &mut Part) {
+fn book(w: &World, c: &Cols, f: usize, r: &Row, a: &Account, p: &mut Part) {
     let k = r.k as usize;
     let rev = r.sales;
     // The share carried to next month is of demand (the firm's customers), not of sales.
@@ -544,7 +511,11 @@ fn book_and_tally(w: &mut World, market: Option<Market>) {
             || Part::new(n_ind),
             |j, f, p| {
                 if let Some(m) = &market {
-                    let r = m.sale(j);
+                    let mut r = m.rows[j];
+                    let k = r.k as usize;
+                    if m.unserved[k] > 0.0 && m.spare[k] > 0.0 {
+                        r.sales += m.unserved[k].min(m.spare[k]) * r.cap / m.spare[k];
+                    }
                     let b =
                         Balance { cash: cols.cash.get(f), debt: cols.debt.get(f), debt_step: cols.debt_step.get(f) };
                     book(wr, &cols, f, &r, &account(wr, &ctx, f, &r, b), p);
