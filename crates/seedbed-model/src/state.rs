@@ -461,3 +461,34 @@ pub struct Budget {
     /// Spending since the start, by package.
     pub total_package: Vec<f64>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrivals_take_the_last_freed_slots_first_then_new_ones() {
+        let n = 5;
+        let mut p = People {
+            hot: vec![Person::default(); n],
+            propensity: vec![1.0; n],
+            prev_wage: vec![0.0; n],
+            insured_until: vec![0; n],
+            founded: vec![0; n],
+            failed: vec![0; n],
+            exited: vec![0; n],
+            free: vec![1, 3],
+            ..Default::default()
+        };
+        assert_eq!(p.take_slots(4), vec![3, 1, 5, 6]);
+        assert!(p.free.is_empty());
+        let lens = [p.propensity.len(), p.prev_wage.len(), p.insured_until.len(), p.founded.len(), p.failed.len()];
+        assert_eq!((p.hot.len(), lens, p.exited.len()), (7, [7; 5], 7));
+        assert_eq!(p.hot[6].state, pstate::LEFT);
+        p.free = vec![0, 2, 4];
+        assert_eq!(p.take_slots(2), vec![4, 2]);
+        assert_eq!(p.free, vec![0]);
+        assert_eq!(p.hot.len(), 7);
+        assert!(p.take_slots(0).is_empty());
+    }
+}

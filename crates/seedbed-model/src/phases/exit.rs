@@ -55,11 +55,10 @@ pub fn exits(w: &mut World) {
     let fail: Vec<(u32, &'static str)> = fail.collect();
     let list: Vec<u32> = fates.iter().filter_map(|x| if let Fate::List(f) = x { Some(*f) } else { None }).collect();
     let sell: Vec<u32> = fates.iter().filter_map(|x| if let Fate::Sell(f) = x { Some(*f) } else { None }).collect();
-    // Failing firms are scattered: their rows, then their first employee's and founder's, are
-    // requested a few closures ahead (hints, without effect on results).
     // The books close in order (the sums of money depend on it); the people's moves are then
     // made per field in parallel (`labour::release_people`), before any acquisition's founder
-    // looks for work.
+    // looks for work. Failing firms are scattered: their rows, then their founder's, are
+    // requested a few closures ahead (hints, without effect on results).
     const AHEAD: usize = 8;
     for (j, &(f, why)) in fail.iter().enumerate() {
         if let Some(&(g, _)) = fail.get(j + 2 * AHEAD) {
