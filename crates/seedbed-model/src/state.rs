@@ -152,9 +152,15 @@ impl People {
     /// columns grow to hold them, with rows the caller overwrites).
     pub fn take_slots(&mut self, n: usize) -> Vec<u32> {
         let reused = n.min(self.free.len());
+        let mut slots: Vec<u32> = self.free.drain(self.free.len() - reused..).rev().collect();
+        let start = self.grow(n - reused);
+        slots.extend(start..start + (n - reused) as u32);
+        slots
+    }
+    /// Adds `n` slots at the end, with the rows of a person not yet arrived; returns the first.
+    pub fn grow(&mut self, n: usize) -> u32 {
         let start = self.hot.len();
-        let slots: Vec<u32> = self.free.drain(self.free.len() - reused..).rev().chain(start as u32..).take(n).collect();
-        let len = start + (n - reused);
+        let len = start + n;
         self.hot.resize(len, Person::arriving(0, 0.0, 0, 0));
         self.propensity.resize(len, 0.0);
         self.prev_wage.resize(len, 0.0);
@@ -162,7 +168,7 @@ impl People {
         self.founded.resize(len, 0);
         self.failed.resize(len, 0);
         self.exited.resize(len, 0);
-        slots
+        start as u32
     }
 }
 

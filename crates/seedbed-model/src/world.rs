@@ -350,27 +350,15 @@ impl World {
     pub fn add_person(&mut self, field: usize, state: u8, skill: f32, propensity: f32, flags: u8) -> u32 {
         let p = &mut self.people;
         let hot = Person::arriving(field, skill, flags, self.month);
-        let id = if let Some(id) = p.free.pop() {
-            let i = id as usize;
-            p.hot[i] = hot;
-            p.propensity[i] = propensity;
-            p.prev_wage[i] = 0.0;
-            p.insured_until[i] = i32::MIN;
-            p.founded[i] = 0;
-            p.failed[i] = 0;
-            p.exited[i] = 0;
-            id
-        } else {
-            let id = p.hot.len() as u32;
-            p.hot.push(hot);
-            p.propensity.push(propensity);
-            p.prev_wage.push(0.0);
-            p.insured_until.push(i32::MIN);
-            p.founded.push(0);
-            p.failed.push(0);
-            p.exited.push(0);
-            id
-        };
+        let id = p.free.pop().unwrap_or_else(|| p.grow(1));
+        let i = id as usize;
+        p.hot[i] = hot;
+        p.propensity[i] = propensity;
+        p.prev_wage[i] = 0.0;
+        p.insured_until[i] = i32::MIN;
+        p.founded[i] = 0;
+        p.failed[i] = 0;
+        p.exited[i] = 0;
         crate::phases::labour::enter_state(self, id, state);
         id
     }
