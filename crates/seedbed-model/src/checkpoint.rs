@@ -571,7 +571,7 @@ codec! {
     Person { state, flags, field, employer, wage, since, next, prev, pos, skill }
     Firms {
         alive, industry, stage, tiers, flags, birth, founder, founder_skill, employees, skill_sum, wage_sum, head,
-        ln_a, how, cash, debt, debt_step, share, revenue, revenue_prev, rd, compute_bill,
+        ln_a, productivity, how, cash, debt, debt_step, share, revenue, revenue_prev, rd, compute_bill,
         compute_used, compute_budget, profit, desired, valuation, last_round, last_round_m, raised,
         pilot_until, contract_until, high_tech_until, rev_ytd, rd_ytd, rev_last_year, rd_last_year,
         rev_year_before, voucher_ytd, grant_ytd, support_ytd, holdings, platform_u, rd_mult,
@@ -1071,6 +1071,7 @@ fn validate(w: &World) -> Result<()> {
         f.wage_sum.len(),
         f.head.len(),
         f.ln_a.len(),
+        f.productivity.len(),
         f.how.len(),
         f.cash.len(),
         f.debt.len(),

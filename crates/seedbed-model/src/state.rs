@@ -193,6 +193,11 @@ pub struct Firms {
     pub head: Vec<u32>,
     /// Log productivity ln A.
     pub ln_a: Vec<f64>,
+    /// Labour productivity, CNY m per worker-month: the industry's output per worker times
+    /// exp(ln A - the industry's reference ln A). Both industry factors are fixed when the city
+    /// is built, so it is computed whenever `ln_a` is written ([`crate::world::World::productivity_at`]),
+    /// not every month.
+    pub productivity: Vec<f64>,
     pub how: Vec<u8>,
     pub cash: Vec<f64>,
     pub debt: Vec<f64>,

@@ -365,6 +365,7 @@ impl World {
 
     /// Adds a firm slot with neutral values and returns its id.
     pub fn add_firm(&mut self, industry: usize, founder: u32, ln_a: f64, cash: f64, flags: u8) -> u32 {
+        let productivity = self.productivity_at(industry, ln_a);
         let f = &mut self.firms;
         let id = f.alive.len() as u32;
         f.alive.push(true);
@@ -380,6 +381,7 @@ impl World {
         f.wage_sum.push(0.0);
         f.head.push(NONE);
         f.ln_a.push(ln_a);
+        f.productivity.push(productivity);
         f.how.push(how::ENTRY);
         f.cash.push(cash);
         f.debt.push(0.0);
@@ -527,6 +529,19 @@ impl World {
         }
     }
 
+    /// Labour productivity (CNY m per worker-month) of a firm of industry `k` with technology
+    /// `ln_a`: output per worker x exp(ln A - reference ln A). Zero before the market is set up.
+    #[inline]
+    pub fn productivity_at(&self, k: usize, ln_a: f64) -> f64 {
+        self.ind.output_per_worker[k] * (ln_a - self.ind.reference[k]).exp()
+    }
+
+    /// Sets firm `f`'s technology ln A, and its productivity with it.
+    pub fn set_ln_a(&mut self, f: usize, ln_a: f64) {
+        self.firms.ln_a[f] = ln_a;
+        self.firms.productivity[f] = self.productivity_at(self.firms.industry[f] as usize, ln_a);
+    }
+
     fn init_market(&mut self) {
         let n_ind = self.cfg.n_ind;
         let mut cap = vec![0.0; n_ind];
@@ -539,6 +554,11 @@ impl World {
         for k in 0..n_ind {
             self.ind.output_per_worker[k] =
                 if cap[k] > 0.0 { self.ind.demand[k] * (1.0 + spare) / cap[k] } else { 0.0 };
+        }
+        // The firms of the initial city were added before output per worker was known.
+        for i in 0..self.firms.live.len() {
+            let f = self.firms.live[i] as usize;
+            self.firms.productivity[f] = self.productivity_at(self.firms.industry[f] as usize, self.firms.ln_a[f]);
         }
         let months = self.cfg.s.market.initial_cash_months;
         let mut households = 0.0;

@@ -72,6 +72,22 @@ fn without_shock_events_the_shock_size_does_not_matter() {
 }
 
 #[test]
+fn productivity_follows_technology() {
+    // Ten times the innovation and imitation rates, so that many firms' ln A moves in two years.
+    let mut s = common::small(0.005, 24);
+    s.innovation.zeta_innovation *= 10.0;
+    s.innovation.zeta_imitation *= 10.0;
+    let (sim, _) = common::run(&s, 5);
+    let (w, f) = (&sim.world, &sim.world.firms);
+    let moved = f.how.iter().filter(|&&h| h != seedbed_model::state::how::ENTRY).count();
+    assert!(moved > 100, "only {moved} firms changed technology");
+    for i in 0..f.alive.len() {
+        let want = w.productivity_at(f.industry[i] as usize, f.ln_a[i]);
+        assert_eq!(f.productivity[i].to_bits(), want.to_bits(), "firm {i}");
+    }
+}
+
+#[test]
 fn a_firm_short_of_capacity_keeps_its_customers() {
     let mut s = common::small(0.005, 2);
     s.market.shock_events_per_month = 0.0;
@@ -87,7 +103,7 @@ fn a_firm_short_of_capacity_keeps_its_customers() {
         .unwrap() as usize;
     let share = w.firms.share[f];
     let k = w.firms.industry[f] as usize;
-    w.firms.ln_a[f] -= 6.0;
+    w.set_ln_a(f, w.firms.ln_a[f] - 6.0);
     let market = seedbed_model::sim::PHASES.iter().position(|&p| p == "product_market").unwrap();
     for i in 0..=market {
         sim.run_phase(i);

@@ -38,13 +38,6 @@ struct Row {
     demand: f64,
 }
 
-/// Productivity multiple of firm `f` relative to its industry's reference technology.
-#[inline]
-pub fn productivity(w: &World, f: usize) -> f64 {
-    let k = w.firms.industry[f] as usize;
-    w.ind.output_per_worker[k] * (w.firms.ln_a[f] - w.ind.reference[k]).exp()
-}
-
 fn row(w: &World, events: Family, sizes: Family, f: usize) -> Row {
     let m = &w.cfg.s.market;
     let k = w.firms.industry[f] as usize;
@@ -65,7 +58,7 @@ fn row(w: &World, events: Family, sizes: Family, f: usize) -> Row {
     } else {
         0.0
     };
-    let prod = productivity(w, f);
+    let prod = w.firms.productivity[f];
     Row {
         k: k as u32,
         e: w.firms.ln_a[f] + bonus,

@@ -141,6 +141,7 @@ struct Written {
     compute_used: Vec<f64>,
     compute_budget: Vec<f64>,
     ln_a: Vec<f64>,
+    productivity: Vec<f64>,
     how: Vec<u8>,
     innovation_value: Vec<f64>,
 }
@@ -195,6 +196,7 @@ pub fn rd_and_compute(w: &mut World) {
         compute_used: std::mem::take(&mut fm.compute_used),
         compute_budget: std::mem::take(&mut fm.compute_budget),
         ln_a: std::mem::take(&mut fm.ln_a),
+        productivity: std::mem::take(&mut fm.productivity),
         how: std::mem::take(&mut fm.how),
         innovation_value: std::mem::take(&mut fm.innovation_value),
     };
@@ -207,7 +209,8 @@ pub fn rd_and_compute(w: &mut World) {
             par::Col::new(&mut wc.compute_used),
             par::Col::new(&mut wc.compute_budget),
         );
-        let (ln_a, how) = (par::Col::new(&mut wc.ln_a), par::Col::new(&mut wc.how));
+        let (ln_a, productivity, how) =
+            (par::Col::new(&mut wc.ln_a), par::Col::new(&mut wc.productivity), par::Col::new(&mut wc.how));
         let innovation_value = par::Col::new(&mut wc.innovation_value);
         let wr: &World = w;
         let grants_on = wr.cfg.on(Instrument::RdGrants);
@@ -239,7 +242,10 @@ pub fn rd_and_compute(w: &mut World) {
             if o.ln_a > before && (o.how == crate::state::how::INNOVATION || o.how == crate::state::how::RADICAL) {
                 innovation_value.set(f, innovation_value.get(f) + (o.ln_a - before) * 12.0 * wr.firms.revenue[f]);
             }
-            ln_a.set(f, o.ln_a);
+            if o.ln_a != before {
+                ln_a.set(f, o.ln_a);
+                productivity.set(f, wr.productivity_at(k, o.ln_a));
+            }
             how.set(f, o.how);
             p.to_compute.add(o.bill);
             p.to_households.add(o.other);
@@ -273,6 +279,7 @@ pub fn rd_and_compute(w: &mut World) {
     fm.compute_used = wr_cols.compute_used;
     fm.compute_budget = wr_cols.compute_budget;
     fm.ln_a = wr_cols.ln_a;
+    fm.productivity = wr_cols.productivity;
     fm.how = wr_cols.how;
     fm.innovation_value = wr_cols.innovation_value;
     // Combine the chunks in order.
