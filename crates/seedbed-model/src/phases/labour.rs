@@ -120,6 +120,8 @@ pub struct FieldWork {
     unfilled: Vec<(u32, u32)>,
     /// Cross-field hires to book: (person, employer firm or `OUTSIDE`).
     hires: Vec<(u32, u32)>,
+    /// Candidates drawn at a maximum hazard, with the uniform that accepts or rejects them.
+    candidates: Vec<(u32, f64)>,
     /// Leavers of the last pass, in order.
     left: Vec<u32>,
     count: [i64; 4],
@@ -550,15 +552,22 @@ fn unemployed_outflow(w: &mut World) {
     per_field(w, &mut work, |c, s, fw| {
         let mut rng = stream(seed, Phase::Outflow, month as u32, s.k as u64);
         let pool = &*s.pool;
-        let out = &mut fw.people;
-        bernoulli_indices(&mut rng, pool.len(), hmax, |j, r| {
-            let p = pool[j];
+        // The candidates and their acceptance draws first (the stream's order), then the
+        // acceptances, reading each candidate's record with the record of the candidate
+        // `AHEAD` places on requested early (scattered rows, so their misses overlap).
+        const AHEAD: usize = 8;
+        fw.candidates.clear();
+        bernoulli_indices(&mut rng, pool.len(), hmax, |j, r| fw.candidates.push((pool[j], r.unif())));
+        for (j, &(p, u)) in fw.candidates.iter().enumerate() {
+            if let Some(&(q, _)) = fw.candidates.get(j + AHEAD) {
+                c.hot.prefetch(q as usize);
+            }
             let d = f64::from(month - c.hot.get(p as usize).since).max(0.0);
             let h = (l.outflow_hazard_base + l.outflow_hazard_per_month_unemployed * d).min(hmax);
-            if r.unif() * hmax < h {
-                out.push(p);
+            if u * hmax < h {
+                fw.people.push(p);
             }
-        });
+        }
         c.move_each(s, &fw.people, Cols::leave);
     });
     for fw in &work {
