@@ -249,7 +249,7 @@ impl Cols<'_> {
     fn join_outside(&self, s: &mut Side<'_>, p: u32) {
         let l = &self.cfg.s.labour;
         self.hot.update(p as usize, |h| {
-            h.wage = (self.cfg.ind.wage[h.field as usize] * f64::from(h.skill).powf(l.wage_skill_elasticity)) as f32;
+            h.wage = (self.cfg.ind.wage[h.field as usize] * skill_factor(l.wage_skill_elasticity, h.skill)) as f32;
             h.employer = OUTSIDE;
         });
         s.outside += 1;
@@ -401,7 +401,14 @@ pub fn offered_wage(w: &World, k: usize, ln_a: f64, h: f32) -> f32 {
 fn wage_of(cfg: &Config, frontier: &[f64], k: usize, ln_a: f64, h: f32) -> f32 {
     let l = &cfg.s.labour;
     let rel = ln_a - (frontier[k] - cfg.ind.initial_gap_mean[k]);
-    (cfg.ind.wage[k] * f64::from(h).powf(l.wage_skill_elasticity) * (l.wage_productivity_elasticity * rel).exp()) as f32
+    (cfg.ind.wage[k] * skill_factor(l.wage_skill_elasticity, h) * (l.wage_productivity_elasticity * rel).exp()) as f32
+}
+
+/// A wage's skill factor h^elasticity. The default elasticity is 1, where h^1 is h exactly
+/// (a correctly rounded power of an exact result), so the power is skipped.
+#[inline]
+fn skill_factor(elasticity: f64, h: f32) -> f64 {
+    if elasticity == 1.0 { f64::from(h) } else { f64::from(h).powf(elasticity) }
 }
 
 /// The people of closing firms, given as (firm, founder or `NONE`) in closing order: the
