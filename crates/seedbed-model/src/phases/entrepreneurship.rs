@@ -122,7 +122,12 @@ pub fn entrepreneurship(w: &mut World) {
     // Candidates at the maximum hazard, accepted with h / h_max (exact thinning), drawn in
     // parallel by fixed blocks of people. Each selected entry: (person, industry, capped).
     let skill_bound = skill_power_bounds(e.skill_elasticity);
-    let touch = |i: usize| crate::par::prefetch(&ppl.hot[i]);
+    // A candidate's record and propensity are requested a few candidates ahead (the candidates
+    // are about 33 people apart, too far for the processor to see a stream).
+    let touch = |i: usize| {
+        crate::par::prefetch(&ppl.hot[i]);
+        crate::par::prefetch(&ppl.propensity[i]);
+    };
     let (accept, switch, pick) = (
         Family::new(seed, Phase::FoundingPerson, month),
         Family::new(seed, Phase::FoundingSwitch, month),
