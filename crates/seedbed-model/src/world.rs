@@ -558,7 +558,7 @@ impl World {
         // The firms of the initial city were added before output per worker was known.
         for i in 0..self.firms.live.len() {
             let f = self.firms.live[i] as usize;
-            self.firms.productivity[f] = self.productivity_at(self.firms.industry[f] as usize, self.firms.ln_a[f]);
+            self.set_ln_a(f, self.firms.ln_a[f]);
         }
         let months = self.cfg.s.market.initial_cash_months;
         let mut households = 0.0;
