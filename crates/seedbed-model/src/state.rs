@@ -479,18 +479,9 @@ mod tests {
 
     #[test]
     fn arrivals_take_the_last_freed_slots_first_then_new_ones() {
-        let n = 5;
-        let mut p = People {
-            hot: vec![Person::default(); n],
-            propensity: vec![1.0; n],
-            prev_wage: vec![0.0; n],
-            insured_until: vec![0; n],
-            founded: vec![0; n],
-            failed: vec![0; n],
-            exited: vec![0; n],
-            free: vec![1, 3],
-            ..Default::default()
-        };
+        let mut p = People::default();
+        p.grow(5);
+        p.free = vec![1, 3];
         assert_eq!(p.take_slots(4), vec![3, 1, 5, 6]);
         assert!(p.free.is_empty());
         let lens = [p.propensity.len(), p.prev_wage.len(), p.insured_until.len(), p.founded.len(), p.failed.len()];
