@@ -570,7 +570,7 @@ codec! {
     }
     Person { state, flags, field, employer, wage, since, next, prev, pos, skill }
     Firms {
-        alive, industry, stage, tiers, flags, birth, founder, founder_skill, employees, skill_sum, wage_sum, head,
+        id, next_id, alive, industry, stage, tiers, flags, birth, founder, founder_skill, employees, skill_sum, wage_sum, head,
         ln_a, productivity, how, cash, debt, debt_step, share, revenue, revenue_prev, rd, compute_bill,
         compute_used, compute_budget, profit, desired, valuation, last_round, last_round_m, raised,
         pilot_until, contract_until, high_tech_until, rev_ytd, rd_ytd, rev_last_year, rd_last_year,
@@ -1059,6 +1059,7 @@ fn validate(w: &World) -> Result<()> {
     let f = &w.firms;
     let nf = f.alive.len();
     let firm_cols = [
+        f.id.len(),
         f.industry.len(),
         f.stage.len(),
         f.tiers.len(),
@@ -1129,6 +1130,8 @@ fn validate(w: &World) -> Result<()> {
         return bad("a person id or field out of range");
     }
     if !f.live.iter().all(|&x| (x as usize) < nf)
+        || !f.id.windows(2).all(|p| p[0] < p[1])
+        || f.id.last().is_some_and(|&x| x >= f.next_id)
         || !f.founder.iter().all(|&x| person(x))
         || !f.head.iter().all(|&x| person(x))
         || !f.holdings.iter().all(|&x| holding(x))
@@ -1141,7 +1144,7 @@ fn validate(w: &World) -> Result<()> {
             Investor::Fund(i) => (i as usize) < w.funds.len(),
             Investor::GuidanceDirect => true,
         };
-        if (h.firm as usize) >= nf || !holding(h.next) || !investor_ok {
+        if h.firm >= f.next_id || !holding(h.next) || !investor_ok {
             return bad("a holding's reference out of range");
         }
     }

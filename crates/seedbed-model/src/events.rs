@@ -77,7 +77,9 @@ impl Events {
     }
 
     /// This month's events as a table.
-    pub fn frame(&self, month: i64, year: i64, cal_month: i64, industry_ids: &[String]) -> Frame {
+    /// This month's events as a table; `firm_ids` gives each firm slot's id (the events name
+    /// firms by slot while the month runs).
+    pub fn frame(&self, month: i64, year: i64, cal_month: i64, industry_ids: &[String], firm_ids: &[u32]) -> Frame {
         let n = self.len();
         let mut f = Frame::new();
         f.int("month_index", "month", "Months since the start (0 = first simulated month)", vec![month; n])
@@ -92,7 +94,12 @@ impl Events {
                     codes: self.kind.iter().map(|&k| k as u32).collect(),
                 },
             )
-            .int("firm", "id", "Firm id", self.firm.iter().map(|&x| i64::from(x)).collect())
+            .int(
+                "firm",
+                "id",
+                "Firm id",
+                self.firm.iter().map(|&x| i64::from(firm_ids.get(x as usize).copied().unwrap_or(x))).collect(),
+            )
             .int("person", "id", "Person id (founder), -1 if none", self.person.clone())
             .int("investor", "id", "GP fund id; -1 the guidance fund directly; -2 none", self.investor.clone())
             .labels(

@@ -2,6 +2,7 @@
 //! phases as plain functions over them, the policy instruments and the accounting identities.
 //! No I/O: runs hand `Frame`s to whoever writes them.
 pub mod checkpoint;
+pub mod compact;
 pub mod config;
 pub mod events;
 pub mod frame;

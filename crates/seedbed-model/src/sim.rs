@@ -122,7 +122,7 @@ impl Simulation {
         let i64s = |g: &dyn Fn(usize) -> i64| live.iter().map(|&x| g(x as usize)).collect::<Vec<i64>>();
         let f64s = |g: &dyn Fn(usize) -> f64| live.iter().map(|&x| g(x as usize)).collect::<Vec<f64>>();
         let mut out = Frame::new();
-        out.int("firm", "id", "Firm id", i64s(&|i| i as i64))
+        out.int("firm", "id", "Firm id", i64s(&|i| i64::from(f.id[i])))
             .text(
                 "industry",
                 "",
@@ -268,10 +268,9 @@ impl Simulation {
                 hs.iter()
                     .map(|h| {
                         h.proceeds
-                            + if h.open && w.firms.alive[h.firm as usize] {
-                                h.stake * w.firms.valuation[h.firm as usize]
-                            } else {
-                                0.0
+                            + match w.firms.slot_of(h.firm) {
+                                Some(f) if h.open && w.firms.alive[f] => h.stake * w.firms.valuation[f],
+                                _ => 0.0,
                             }
                     })
                     .collect(),

@@ -172,9 +172,16 @@ impl People {
     }
 }
 
-/// Firms, one slot per firm ever founded (ids are never reused, so events stay unambiguous).
+/// Firms, one slot per firm alive or dead since the last compaction ([`crate::compact`]).
+/// A slot is where a firm's row sits now; its id, the name the outputs use and the key of its
+/// random draws, is fixed at founding and never reused. Slots keep the order of ids, so a pass
+/// over the live slots visits firms in id order whether or not the slots were compacted.
 #[derive(Clone, Debug, Default)]
 pub struct Firms {
+    /// Firm id by slot: ascending (founding order), never reused.
+    pub id: Vec<u32>,
+    /// Firms founded so far: the next firm's id.
+    pub next_id: u32,
     pub alive: Vec<bool>,
     pub industry: Vec<u16>,
     pub stage: Vec<u8>,
@@ -260,6 +267,17 @@ impl Firms {
     pub fn age(&self, f: usize, month: i32) -> i32 {
         month - self.birth[f]
     }
+    /// The key of slot `f`'s random draws: its firm id, so draws do not depend on where the
+    /// firm's row sits.
+    #[inline]
+    pub fn key(&self, f: usize) -> u64 {
+        u64::from(self.id[f])
+    }
+    /// The slot of the firm with id `id`, if its row is still kept (it is alive or died since
+    /// the last compaction). Ids ascend with slots, so this is a binary search.
+    pub fn slot_of(&self, id: u32) -> Option<usize> {
+        self.id.binary_search(&id).ok()
+    }
 }
 
 /// Who holds a stake.
@@ -283,6 +301,7 @@ impl Investor {
 /// One line of a cap table.
 #[derive(Clone, Copy, Debug)]
 pub struct Holding {
+    /// The firm's id (not its slot: holdings outlive their firm's row).
     pub firm: u32,
     pub investor: Investor,
     pub stake: f64,

@@ -367,7 +367,9 @@ impl World {
     pub fn add_firm(&mut self, industry: usize, founder: u32, ln_a: f64, cash: f64, flags: u8) -> u32 {
         let productivity = self.productivity_at(industry, ln_a);
         let f = &mut self.firms;
-        let id = f.alive.len() as u32;
+        let slot = f.alive.len() as u32;
+        f.id.push(f.next_id);
+        f.next_id += 1;
         f.alive.push(true);
         f.industry.push(industry as u16);
         f.stage.push(stage::BOOTSTRAPPED);
@@ -415,9 +417,9 @@ impl World {
         f.rd_mult.push(1.0);
         f.frontier_month.push(i32::MIN);
         f.innovation_value.push(0.0);
-        f.live.push(id);
+        f.live.push(slot);
         self.ind.firms[industry] += 1;
-        id
+        slot
     }
 
     /// Firms, their owners, employees, the unemployed and the outside sector at the start.
@@ -627,7 +629,7 @@ impl World {
             if st == stage::BOOTSTRAPPED {
                 continue;
             }
-            let mut r = stream(self.seed, Phase::Init, 4, u64::from(f));
+            let mut r = stream(self.seed, Phase::Init, 4, self.firms.key(f as usize));
             for s in stage::SEED..=st {
                 let i = (s - 1) as usize;
                 let amount = (fin.round_min_m[i] * fin.round_max_m[i]).sqrt();

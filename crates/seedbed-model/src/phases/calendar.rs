@@ -23,6 +23,8 @@ pub fn calendar(w: &mut World) {
     for c in &mut w.claims {
         c.items.clear();
     }
+    // Housekeeping, not a mechanism: dead firms' rows leave the columns once they pile up.
+    crate::compact::compact_if_due(w);
     let (year, month) = w.calendar(w.month);
     if w.month > 0 {
         for k in 0..n_ind {

@@ -33,7 +33,7 @@ pub fn exits(w: &mut World) {
             return;
         }
         let st = wr.firms.stage[fi];
-        let u = closure.uniform(u64::from(f));
+        let u = closure.uniform(wr.firms.key(fi));
         let hazard = if matches!(st, stage::SEED | stage::A) { ex.venture_closure_hazard } else { ex.closure_hazard };
         if st < stage::LISTED && wr.firms.flags[fi] & fflag::PLATFORM == 0 && u < hazard {
             out.push(Fate::Fail(f, "closed"));
@@ -46,7 +46,7 @@ pub fn exits(w: &mut World) {
                 && u < ex.ipo_hazard
             {
                 out.push(Fate::List(f));
-            } else if wr.firms.revenue[fi] > 0.0 && acquisition.uniform(u64::from(f)) < ex.acquisition_hazard {
+            } else if wr.firms.revenue[fi] > 0.0 && acquisition.uniform(wr.firms.key(fi)) < ex.acquisition_hazard {
                 out.push(Fate::Sell(f));
             }
         }
@@ -186,7 +186,7 @@ fn ipo(w: &mut World, f: u32) {
 fn acquire(w: &mut World, f: u32) {
     let fi = f as usize;
     let k = w.firms.industry[fi];
-    let mut r = stream(w.seed, Phase::Exit, w.month as u32, u64::from(f) | (1 << 40));
+    let mut r = stream(w.seed, Phase::Exit, w.month as u32, w.firms.key(fi) | (1 << 40));
     let value = w.firms.valuation[fi] * w.cfg.s.exit.acquisition_multiple * (0.5 * r.normal()).exp();
     let paid = pay_cap_table(w, f, value, true);
     let mut stakes = 0.0;

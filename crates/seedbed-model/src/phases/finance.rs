@@ -295,7 +295,7 @@ fn record_round(w: &mut World, f: u32, investor: Investor, amount: f64, dilution
     let id = w.holdings.len() as u32;
     let next = w.firms.holdings[fi];
     w.holdings.push(Holding {
-        firm: f,
+        firm: w.firms.id[fi],
         investor,
         stake: dilution,
         cost: amount,
@@ -506,8 +506,9 @@ fn update_returns(w: &mut World) {
     }
     let mut nav = vec![0.0; w.funds.len()];
     for h in &w.holdings {
-        if let (true, Investor::Fund(id)) = (h.open, h.investor) {
-            nav[id as usize] += h.stake * w.firms.valuation[h.firm as usize];
+        // An open holding's firm is alive (a firm's holdings close when it dies), so its row is kept.
+        if let (true, Investor::Fund(id), Some(f)) = (h.open, h.investor, w.firms.slot_of(h.firm)) {
+            nav[id as usize] += h.stake * w.firms.valuation[f];
         }
     }
     let (mut value, mut paid) = (0.0, 0.0);

@@ -47,8 +47,8 @@ fn row(w: &World, events: Family, sizes: Family, f: usize) -> Row {
     // probability; an event's size falls with the size of the business: last month's demand in
     // whole units of the smallest business's sales (Stanley et al. 1996).
     // The event is a single counter-based draw; the size's stream is seeded only for an event.
-    let shock = if events.uniform(f as u64) < m.shock_events_per_month {
-        let mut r = sizes.stream(f as u64);
+    let shock = if events.uniform(w.firms.key(f)) < m.shock_events_per_month {
+        let mut r = sizes.stream(w.firms.key(f));
         let units = (w.firms.share[f] * w.ind.demand[k] / m.shock_size_unit_m_per_month).floor().max(0.0);
         let sd = match w.shock_sd_by_size.get(units as usize) {
             Some(&sd) => sd,

@@ -227,7 +227,7 @@ pub fn observe(w: &mut World) -> Observation {
         );
     }
     let industries = industry_frame(w, year, month);
-    let events = w.events.frame(i64::from(w.month), i64::from(year), i64::from(month), &w.cfg.ind.ids);
+    let events = w.events.frame(i64::from(w.month), i64::from(year), i64::from(month), &w.cfg.ind.ids, &w.firms.id);
     let acc = &mut w.year_acc;
     acc.births += m.births as f64;
     acc.deaths += m.deaths as f64;

@@ -55,7 +55,7 @@ pub fn pilots(w: &mut World) {
                 if keep[k] == 0 {
                     continue;
                 }
-                let mut r = noise.stream(fi as u64);
+                let mut r = noise.stream(wr.firms.key(fi));
                 by_ind[k].push((wr.firms.ln_a[fi] + p.selection_noise_sd * r.normal(), f));
             }
             for (list, &n) in by_ind.iter_mut().zip(&keep) {

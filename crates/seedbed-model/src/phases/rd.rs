@@ -364,9 +364,9 @@ fn draw(w: &World, c: &Ctx, f: usize, eff: f64, ln_a0: f64, how0: u8) -> Draws {
     };
     // Success draws are single uniforms; 1 - exp(-x) <= x lets most firms skip the exponential.
     let x_in = inn.zeta_innovation * eff;
-    let u = c.innovation.uniform(f as u64);
+    let u = c.innovation.uniform(w.firms.key(f));
     if u < x_in && u < 1.0 - (-x_in).exp() {
-        let mut r = c.step.stream(f as u64);
+        let mut r = c.step.stream(w.firms.key(f));
         let x = if r.unif() < w.cfg.ind.radical_probability[k] {
             how = crate::state::how::RADICAL;
             (inn.radical_jump_scale * r.pareto(w.cfg.ind.radical_alpha[k])).min(inn.radical_jump_max)
@@ -386,7 +386,7 @@ fn draw(w: &World, c: &Ctx, f: usize, eff: f64, ln_a0: f64, how0: u8) -> Draws {
     let gap = w.ind.best_ln_a[k] - ln_a;
     let x_im = inn.zeta_imitation * eff;
     if gap > 0.0 {
-        let u = c.imitation.uniform(f as u64);
+        let u = c.imitation.uniform(w.firms.key(f));
         if u < x_im && u < (1.0 - (-x_im).exp()) * (-gap / inn.imitation_gap_scale).exp() {
             ln_a += inn.imitation_step * gap;
             how = crate::state::how::IMITATION;
