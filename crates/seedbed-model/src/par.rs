@@ -57,19 +57,22 @@ impl<const N: usize> IndustrySums<N> {
     }
 }
 
-/// Runs `body` on every row in parallel, chunk by chunk, each chunk folding per-industry sums;
-/// returns the sums combined in chunk order (deterministic whatever the thread count).
+/// Runs `body` on every row in parallel with its firm (`rows[j]` is firm `live[j]`'s), chunk by
+/// chunk, each chunk folding per-industry sums; returns the sums combined in chunk order
+/// (deterministic whatever the thread count).
 pub fn for_each_sum<T: Send, const N: usize>(
     rows: &mut [T],
+    live: &[u32],
     n_ind: usize,
-    body: impl Fn(&mut T, &mut IndustrySums<N>) + Sync,
+    body: impl Fn(&mut T, usize, &mut IndustrySums<N>) + Sync,
 ) -> IndustrySums<N> {
     let parts: Vec<IndustrySums<N>> = rows
         .par_chunks_mut(CHUNK)
-        .map(|chunk| {
+        .zip(live.par_chunks(CHUNK))
+        .map(|(chunk, ids)| {
             let mut s = IndustrySums::new(n_ind);
-            for r in chunk {
-                body(r, &mut s);
+            for (r, &f) in chunk.iter_mut().zip(ids) {
+                body(r, f as usize, &mut s);
             }
             s
         })
@@ -259,9 +262,17 @@ mod tests {
     #[test]
     fn sums_do_not_depend_on_the_thread_count() {
         let mut rows: Vec<(usize, f64)> = (0..50_000).map(|i| (i % 7, 1.0 / (1.0 + i as f64))).collect();
+        let live: Vec<u32> = (0..50_000).map(|i| 2 * i).collect();
         let run = |threads: usize, rows: &mut Vec<(usize, f64)>| {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-            pool.install(|| for_each_sum::<_, 1>(rows, 7, |r, s| s.add(r.0, [r.1])).get(0))
+            pool.install(|| {
+                for_each_sum::<_, 1>(rows, &live, 7, |r, f, s| {
+                    // Each row comes with its own firm.
+                    assert_eq!(r.0, (f / 2) % 7);
+                    s.add(r.0, [r.1]);
+                })
+                .get(0)
+            })
         };
         let a = run(1, &mut rows);
         let b = run(3, &mut rows);

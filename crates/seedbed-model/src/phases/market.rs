@@ -16,59 +16,60 @@ use crate::rng::{Draw, Family, Phase};
 use crate::state::*;
 use crate::world::{Neumaier, World};
 
-/// One firm's market quantities this month (a row per live firm, in live order).
+/// One firm's market quantities this month (a row per live firm, in live order). Kept to 32
+/// bytes, two rows a cache line: each of the market's passes streams every row, so what a row
+/// carries is what the phase moves through memory. Sales, unserved demand and spare capacity
+/// follow from demand and capacity ([`Row::sales`]), and the demand shock is drawn in the pass
+/// that uses it, so none of them is stored.
 #[derive(Clone, Copy, Debug)]
 struct Row {
     /// Industry.
     k: u32,
     /// Competitiveness.
     e: f64,
-    /// Log demand shock.
-    shock: f64,
-    /// Labour productivity, CNY m per worker-month.
-    prod: f64,
-    /// Capacity, then spare capacity after sales, CNY m/month.
+    /// Capacity, CNY m/month.
     cap: f64,
-    /// Market share: last month's, then the replicator's (unnormalised), then unserved demand.
+    /// Market share: last month's, then the replicator's (unnormalised), then the demand for the
+    /// firm's output this month (its share of the industry's demand, before the capacity cap,
+    /// CNY m/month): what it plans employment for.
     share: f64,
-    /// Sales this month.
-    sales: f64,
-    /// Demand for the firm's output this month (its share of the industry's demand, before
-    /// the capacity cap): what it plans employment for.
-    demand: f64,
 }
 
-fn row(w: &World, events: Family, sizes: Family, f: usize) -> Row {
+const _: () = assert!(std::mem::size_of::<Row>() == 32);
+
+impl Row {
+    /// Sales before the spill-over: demand capped by capacity (once `share` holds demand).
+    #[inline]
+    fn sales(&self) -> f64 {
+        self.share.min(self.cap)
+    }
+}
+
+fn row(w: &World, f: usize) -> Row {
     let m = &w.cfg.s.market;
     let k = w.firms.industry[f] as usize;
     let n = f64::from(w.firms.employees[f]) + 1.0;
     let bonus = if w.firms.pilot_until[f] > w.month { m.pilot_competitiveness_bonus } else { 0.0 };
-    // Demand shocks arrive as discrete events (a customer won or lost) with a monthly
-    // probability; an event's size falls with the size of the business: last month's demand in
-    // whole units of the smallest business's sales (Stanley et al. 1996).
-    // The event is a single counter-based draw; the size's stream is seeded only for an event.
-    let shock = if events.uniform(w.firms.key(f)) < m.shock_events_per_month {
-        let mut r = sizes.stream(w.firms.key(f));
-        let units = (w.firms.share[f] * w.ind.demand[k] / m.shock_size_unit_m_per_month).floor().max(0.0);
-        let sd = match w.shock_sd_by_size.get(units as usize) {
-            Some(&sd) => sd,
-            None => m.shock_sd * (units + 1.0).powf(-m.shock_size_exponent),
-        };
-        sd * r.normal() - 0.5 * sd * sd
-    } else {
-        0.0
-    };
-    let prod = w.firms.productivity[f];
-    Row {
-        k: k as u32,
-        e: w.firms.ln_a[f] + bonus,
-        shock,
-        prod,
-        cap: n * prod,
-        share: w.firms.share[f],
-        sales: 0.0,
-        demand: 0.0,
+    Row { k: k as u32, e: w.firms.ln_a[f] + bonus, cap: n * w.firms.productivity[f], share: w.firms.share[f] }
+}
+
+/// Firm `f`'s log demand shock this month, for a row `r` still holding last month's share.
+/// Demand shocks arrive as discrete events (a customer won or lost) with a monthly probability;
+/// an event's size falls with the size of the business: last month's demand in whole units of
+/// the smallest business's sales (Stanley et al. 1996). The event is a single counter-based
+/// draw; the size's stream is seeded only for an event.
+fn shock(w: &World, events: Family, sizes: Family, f: usize, r: &Row) -> f64 {
+    let m = &w.cfg.s.market;
+    if events.uniform(w.firms.key(f)) >= m.shock_events_per_month {
+        return 0.0;
     }
+    let mut rng = sizes.stream(w.firms.key(f));
+    let units = (r.share * w.ind.demand[r.k as usize] / m.shock_size_unit_m_per_month).floor().max(0.0);
+    let sd = match w.shock_sd_by_size.get(units as usize) {
+        Some(&sd) => sd,
+        None => m.shock_sd * (units + 1.0).powf(-m.shock_size_exponent),
+    };
+    sd * rng.normal() - 0.5 * sd * sd
 }
 
 thread_local! {
@@ -91,15 +92,12 @@ pub fn product_market(w: &mut World) {
     // Replicator: shares move with competitiveness relative to the share-weighted mean.
     let parts = {
         let wr: &World = w;
-        let month = wr.month as u32;
-        let (events, sizes) =
-            (Family::new(wr.seed, Phase::MarketShock, month), Family::new(wr.seed, Phase::Market, month));
         par::fill_fold(
             &wr.firms.live,
             &mut rows,
             || IndustrySums::<2>::new(n_ind),
             |_, f, s| {
-                let r = row(wr, events, sizes, f);
+                let r = row(wr, f);
                 s.add(r.k as usize, [r.share * r.e, r.share]);
                 r
             },
@@ -109,24 +107,29 @@ pub fn product_market(w: &mut World) {
     let (se, sf) = (s.get(0), s.get(1));
     let mean_e: Vec<f64> = (0..n_ind).map(|k| if sf[k] > 0.0 { se[k] / sf[k] } else { 0.0 }).collect();
     let chi = w.cfg.s.market.replicator_chi;
-    let total = par::for_each_sum::<_, 1>(&mut rows, n_ind, |r, s| {
-        let k = r.k as usize;
-        let moved = (r.share * (1.0 + chi * (r.e - mean_e[k]))).max(0.0);
-        // exp(0) is 1: most firms have no shock this month and skip the exponential.
-        r.share = if r.shock == 0.0 { moved } else { moved * r.shock.exp() };
-        s.add(k, [r.share]);
-    })
-    .get(0);
+    let total = {
+        let wr: &World = w;
+        let month = wr.month as u32;
+        let (events, sizes) =
+            (Family::new(wr.seed, Phase::MarketShock, month), Family::new(wr.seed, Phase::Market, month));
+        par::for_each_sum::<_, 1>(&mut rows, &wr.firms.live, n_ind, |r, f, s| {
+            let k = r.k as usize;
+            let shock = shock(wr, events, sizes, f, r);
+            let moved = (r.share * (1.0 + chi * (r.e - mean_e[k]))).max(0.0);
+            // exp(0) is 1: most firms have no shock this month and skip the exponential.
+            r.share = if shock == 0.0 { moved } else { moved * shock.exp() };
+            s.add(k, [r.share]);
+        })
+        .get(0)
+    };
     // Sales capped by capacity; unserved demand goes to firms with spare capacity.
     let demand = &w.ind.demand;
-    let s = par::for_each_sum::<_, 2>(&mut rows, n_ind, |r, s| {
+    let s = par::for_each_sum::<_, 2>(&mut rows, &w.firms.live, n_ind, |r, _, s| {
         let k = r.k as usize;
-        let want = if total[k] > 0.0 { r.share / total[k] * demand[k] } else { 0.0 };
-        r.sales = want.min(r.cap);
-        r.demand = want;
-        r.share = want - r.sales; // now: unserved demand of this firm
-        r.cap -= r.sales;
-        s.add(k, [r.share, r.cap]);
+        r.share = if total[k] > 0.0 { r.share / total[k] * demand[k] } else { 0.0 };
+        let sales = r.sales();
+        // Unserved demand and spare capacity.
+        s.add(k, [r.share - sales, r.cap - sales]);
     });
     let (unserved, spare) = (s.get(0), s.get(1));
     // The spill-over of unserved demand and each firm's accounts are booked in the last pass.
@@ -169,6 +172,17 @@ impl AccountCtx {
     }
 }
 
+/// One firm's sales this month, after the spill-over, and what it plans employment from.
+#[derive(Clone, Copy, Debug)]
+struct Sold {
+    k: usize,
+    sales: f64,
+    /// Demand for the firm's output (before the capacity cap), CNY m/month.
+    demand: f64,
+    /// Labour productivity, CNY m per worker-month.
+    prod: f64,
+}
+
 /// A firm's cash and debt before this month's accounts (read from the columns the booking
 /// pass writes).
 #[derive(Clone, Copy, Debug)]
@@ -198,9 +212,9 @@ struct Account {
 /// Revenue pays bought-in inputs, wages, rent, interest and VAT; profit is taxed (15% for
 /// high-tech enterprises); profitable bootstrapped, listed and acquired firms pay out a share;
 /// the firm plans employment for expected sales at its productivity (or what a round pays for).
-fn account(w: &World, c: &AccountCtx, f: usize, r: &Row, b: Balance) -> Account {
+fn account(w: &World, c: &AccountCtx, f: usize, r: &Sold, b: Balance) -> Account {
     let fm = &w.firms;
-    let k = r.k as usize;
+    let k = r.k;
     let rev = r.sales;
     let n = f64::from(fm.employees[f]);
     let inputs = (1.0 - w.cfg.ind.va_share[k]) * rev;
@@ -370,8 +384,8 @@ impl Part {
 
 /// Books firm `f`'s sales and accounts: revenue, cash, debt, profit, next month's desired
 /// employment, and the flows to the outside sectors.
-fn book(w: &World, c: &Cols, f: usize, r: &Row, a: &Account, p: &mut Part) {
-    let k = r.k as usize;
+fn book(w: &World, c: &Cols, f: usize, r: &Sold, a: &Account, p: &mut Part) {
+    let k = r.k;
     let rev = r.sales;
     // The share carried to next month is of demand (the firm's customers), not of sales.
     c.share.set(f, if w.ind.demand[k] > 0.0 { r.demand / w.ind.demand[k] } else { 0.0 });
@@ -504,11 +518,14 @@ fn book_and_tally(w: &mut World, market: Option<Market>) {
             || Part::new(n_ind),
             |j, f, p| {
                 if let Some(m) = &market {
-                    let mut r = m.rows[j];
-                    let k = r.k as usize;
+                    let row = &m.rows[j];
+                    let k = row.k as usize;
+                    let mut sales = row.sales();
                     if m.unserved[k] > 0.0 && m.spare[k] > 0.0 {
-                        r.sales += m.unserved[k].min(m.spare[k]) * r.cap / m.spare[k];
+                        // Unserved demand is shared by spare capacity.
+                        sales += m.unserved[k].min(m.spare[k]) * (row.cap - sales) / m.spare[k];
                     }
+                    let r = Sold { k, sales, demand: row.share, prod: wr.firms.productivity[f] };
                     let b =
                         Balance { cash: cols.cash.get(f), debt: cols.debt.get(f), debt_step: cols.debt_step.get(f) };
                     book(wr, &cols, f, &r, &account(wr, &ctx, f, &r, b), p);
