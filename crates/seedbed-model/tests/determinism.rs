@@ -1,24 +1,26 @@
-//! The same scenario and seed give identical results with one thread and with two.
+//! The same scenario and seed give identical results with one thread and with two, and
+//! whether or not the firm slots are compacted.
 
 mod common;
 use common::*;
-use seedbed_model::Simulation;
+use seedbed_model::{Observation, Simulation};
+
+/// A month's tables as text with exact float bits.
+fn month_tables(o: &Observation) -> String {
+    fingerprint(&o.city) + &fingerprint(&o.industries) + &fingerprint(&o.events)
+}
+
+/// The end-of-run tables as text with exact float bits.
+fn end_tables(sim: &Simulation) -> String {
+    fingerprint(&sim.firms_frame()) + &fingerprint(&sim.deals_frame()) + &fingerprint(&sim.years_frame())
+}
 
 fn run_with_threads(threads: usize) -> String {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
     pool.install(|| {
         // 0.02 of the city: about 20,000 firms, several chunks of every parallel pass.
         let (sim, obs) = run(&small(0.02, 14), 11);
-        let mut s = String::new();
-        for o in &obs {
-            s += &fingerprint(&o.city);
-            s += &fingerprint(&o.industries);
-            s += &fingerprint(&o.events);
-        }
-        s += &fingerprint(&sim.firms_frame());
-        s += &fingerprint(&sim.deals_frame());
-        s += &fingerprint(&sim.years_frame());
-        s
+        obs.iter().map(month_tables).collect::<String>() + &end_tables(&sim)
     })
 }
 
@@ -56,13 +58,9 @@ fn run_compacting(every_month: bool) -> (String, Simulation) {
         }
         let o = sim.step();
         sim.check_identities().unwrap_or_else(|e| panic!("month {}: {e}", sim.months_done()));
-        s += &fingerprint(&o.city);
-        s += &fingerprint(&o.industries);
-        s += &fingerprint(&o.events);
+        s += &month_tables(&o);
     }
-    s += &fingerprint(&sim.firms_frame());
-    s += &fingerprint(&sim.deals_frame());
-    s += &fingerprint(&sim.years_frame());
+    s += &end_tables(&sim);
     (s, sim)
 }
 
