@@ -2,10 +2,11 @@
 //!
 //! A firm that dies keeps its slot until the next compaction, so that this month's events and
 //! claims can still name it. Over ten years about two firms in five die; left in place, their
-//! rows would sit between the live ones in every firm column, and every monthly pass over the
-//! live firms would carry them through the cache with the rows it needs. At the start of a
-//! month, once dead slots are more than [`DEAD_SHARE`] of all slots, the live rows move down
-//! in id order and every reference to a slot (a person's employer, the live list) is renamed.
+//! rows would stay in every firm column for the rest of the run, between the live ones. At the
+//! start of a month, once dead slots are more than [`DEAD_SHARE`] of all slots, the live rows
+//! move down in id order and every reference to a slot (a person's employer, the live list) is
+//! renamed. What this saves is mostly memory (a fifth of the peak at full scale); the monthly
+//! passes over the live firms gain little (BENCHMARKS.md, change 36).
 //!
 //! Results do not change: a firm's id (its name in the outputs, its key in the random streams,
 //! its place in every ordered pass) stays; only the slot where its row sits changes. Holdings
@@ -16,8 +17,9 @@ use crate::state::{Firms, NONE, OUTSIDE};
 use crate::world::World;
 
 /// Compact when dead slots exceed this share of all firm slots. A compaction moves every live
-/// row once (a few tens of milliseconds at full scale); at this share it happens about once a
-/// year, and the live passes carry at most one dead row in eight.
+/// row and renames every person's employer once (about 80 ms at full scale); at this share the
+/// default city compacts about six times in ten years, and the columns hold at most one dead
+/// row in eight.
 pub const DEAD_SHARE: f64 = 0.125;
 
 /// Compacts the firm slots when the dead ones exceed [`DEAD_SHARE`]; returns whether it did.

@@ -76,7 +76,6 @@ impl Events {
         self.kind.iter().filter(|&&x| x == k).count()
     }
 
-    /// This month's events as a table.
     /// This month's events as a table; `firm_ids` gives each firm slot's id (the events name
     /// firms by slot while the month runs).
     pub fn frame(&self, month: i64, year: i64, cal_month: i64, industry_ids: &[String], firm_ids: &[u32]) -> Frame {
