@@ -82,9 +82,9 @@ pub fn release_buffers() {
     BUFFERS.with(|b| *b.borrow_mut() = Vec::new());
 }
 
-/// Phase 7. Four parallel passes over a row per firm, each folding the per-industry sums the
+/// Phase 7. Three parallel passes over a row per firm, each folding the per-industry sums the
 /// next one needs (in fixed chunks, so the sums do not depend on the thread count), then one
-/// parallel pass that books the accounts and tallies the month.
+/// parallel pass that reads the rows, books the accounts and tallies the month.
 pub fn product_market(w: &mut World) {
     let n_ind = w.cfg.n_ind;
     // Buffers are kept from month to month: a million rows are not allocated and zeroed anew.
