@@ -363,7 +363,8 @@ impl World {
         id
     }
 
-    /// Adds a firm slot with neutral values and returns its id.
+    /// Adds a firm with neutral values in a new slot and returns the slot (its id, the next one, is
+    /// `firms.id[slot]`).
     pub fn add_firm(&mut self, industry: usize, founder: u32, ln_a: f64, cash: f64, flags: u8) -> u32 {
         let productivity = self.productivity_at(industry, ln_a);
         let f = &mut self.firms;
