@@ -60,10 +60,11 @@ fn row(w: &World, f: usize) -> Row {
 /// draw; the size's stream is seeded only for an event.
 fn shock(w: &World, events: Family, sizes: Family, f: usize, r: &Row) -> f64 {
     let m = &w.cfg.s.market;
-    if events.uniform(w.firms.key(f)) >= m.shock_events_per_month {
+    let key = w.firms.key(f);
+    if events.uniform(key) >= m.shock_events_per_month {
         return 0.0;
     }
-    let mut rng = sizes.stream(w.firms.key(f));
+    let mut rng = sizes.stream(key);
     let units = (r.share * w.ind.demand[r.k as usize] / m.shock_size_unit_m_per_month).floor().max(0.0);
     let sd = match w.shock_sd_by_size.get(units as usize) {
         Some(&sd) => sd,
