@@ -1198,6 +1198,7 @@ fn validate(w: &World) -> Result<()> {
         .iter()
         .any(|&l| l != ne)
         || !e.industry.iter().all(|&k| (k as usize) < n_ind)
+        || !e.firm.iter().all(|&x| (x as usize) < nf)
     {
         return bad("this month's events");
     }

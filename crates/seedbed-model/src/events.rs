@@ -97,7 +97,7 @@ impl Events {
                 "firm",
                 "id",
                 "Firm id",
-                self.firm.iter().map(|&x| i64::from(firm_ids.get(x as usize).copied().unwrap_or(x))).collect(),
+                self.firm.iter().map(|&x| i64::from(firm_ids[x as usize])).collect(),
             )
             .int("person", "id", "Person id (founder), -1 if none", self.person.clone())
             .int("investor", "id", "GP fund id; -1 the guidance fund directly; -2 none", self.investor.clone())
