@@ -56,112 +56,27 @@ pub fn compact(w: &mut World) {
     w.firms.live = (0..live.len() as u32).collect();
 }
 
+/// Moves every named column of `$f` with [`keep`], each column its own task. The pattern names
+/// every field of `Firms`, so a column added to `Firms` and not listed here is a compile error.
+macro_rules! move_columns {
+    ($f:expr, $live:expr; $($c:ident),* $(,)?) => {{
+        let Firms { next_id: _, live: _, $($c),* } = $f;
+        rayon::scope(|s| {
+            $( s.spawn(|_| keep($c, $live)); )*
+        });
+    }};
+}
+
 /// Keeps the rows of `live` (ascending slots), moved down to slots `0..live.len()`.
 fn move_rows(f: &mut Firms, live: &[u32]) {
-    // Every column, by name: a column added to `Firms` and not moved here is a compile error.
-    let Firms {
-        id,
-        next_id: _,
-        alive,
-        industry,
-        stage,
-        tiers,
-        flags,
-        birth,
-        founder,
-        founder_skill,
-        employees,
-        skill_sum,
-        wage_sum,
-        head,
-        ln_a,
-        productivity,
-        how,
-        cash,
-        debt,
-        debt_step,
-        share,
-        revenue,
-        revenue_prev,
-        rd,
-        compute_bill,
-        compute_used,
-        compute_budget,
-        profit,
-        desired,
-        valuation,
-        last_round,
-        last_round_m,
-        raised,
-        pilot_until,
-        contract_until,
-        high_tech_until,
-        rev_ytd,
-        rd_ytd,
-        rev_last_year,
-        rd_last_year,
-        rev_year_before,
-        voucher_ytd,
-        grant_ytd,
-        support_ytd,
-        holdings,
-        platform_u,
-        rd_mult,
-        frontier_month,
-        innovation_value,
-        live: _,
-    } = f;
-    // The columns are independent: each is moved by its own task.
-    rayon::scope(|s| {
-        s.spawn(|_| keep(id, live));
-        s.spawn(|_| keep(alive, live));
-        s.spawn(|_| keep(industry, live));
-        s.spawn(|_| keep(stage, live));
-        s.spawn(|_| keep(tiers, live));
-        s.spawn(|_| keep(flags, live));
-        s.spawn(|_| keep(birth, live));
-        s.spawn(|_| keep(founder, live));
-        s.spawn(|_| keep(founder_skill, live));
-        s.spawn(|_| keep(employees, live));
-        s.spawn(|_| keep(skill_sum, live));
-        s.spawn(|_| keep(wage_sum, live));
-        s.spawn(|_| keep(head, live));
-        s.spawn(|_| keep(ln_a, live));
-        s.spawn(|_| keep(productivity, live));
-        s.spawn(|_| keep(how, live));
-        s.spawn(|_| keep(cash, live));
-        s.spawn(|_| keep(debt, live));
-        s.spawn(|_| keep(debt_step, live));
-        s.spawn(|_| keep(share, live));
-        s.spawn(|_| keep(revenue, live));
-        s.spawn(|_| keep(revenue_prev, live));
-        s.spawn(|_| keep(rd, live));
-        s.spawn(|_| keep(compute_bill, live));
-        s.spawn(|_| keep(compute_used, live));
-        s.spawn(|_| keep(compute_budget, live));
-        s.spawn(|_| keep(profit, live));
-        s.spawn(|_| keep(desired, live));
-        s.spawn(|_| keep(valuation, live));
-        s.spawn(|_| keep(last_round, live));
-        s.spawn(|_| keep(last_round_m, live));
-        s.spawn(|_| keep(raised, live));
-        s.spawn(|_| keep(pilot_until, live));
-        s.spawn(|_| keep(contract_until, live));
-        s.spawn(|_| keep(high_tech_until, live));
-        s.spawn(|_| keep(rev_ytd, live));
-        s.spawn(|_| keep(rd_ytd, live));
-        s.spawn(|_| keep(rev_last_year, live));
-        s.spawn(|_| keep(rd_last_year, live));
-        s.spawn(|_| keep(rev_year_before, live));
-        s.spawn(|_| keep(voucher_ytd, live));
-        s.spawn(|_| keep(grant_ytd, live));
-        s.spawn(|_| keep(support_ytd, live));
-        s.spawn(|_| keep(holdings, live));
-        s.spawn(|_| keep(platform_u, live));
-        s.spawn(|_| keep(rd_mult, live));
-        s.spawn(|_| keep(frontier_month, live));
-        s.spawn(|_| keep(innovation_value, live));
-    });
+    move_columns!(f, live;
+        id, alive, industry, stage, tiers, flags, birth, founder, founder_skill, employees,
+        skill_sum, wage_sum, head, ln_a, productivity, how, cash, debt, debt_step, share, revenue,
+        revenue_prev, rd, compute_bill, compute_used, compute_budget, profit, desired, valuation,
+        last_round, last_round_m, raised, pilot_until, contract_until, high_tech_until, rev_ytd,
+        rd_ytd, rev_last_year, rd_last_year, rev_year_before, voucher_ytd, grant_ytd, support_ytd,
+        holdings, platform_u, rd_mult, frontier_month, innovation_value,
+    );
 }
 
 /// `col[j] = col[live[j]]` for each j, then the column is cut to `live.len()` rows. In place:

@@ -93,12 +93,7 @@ impl Events {
                     codes: self.kind.iter().map(|&k| k as u32).collect(),
                 },
             )
-            .int(
-                "firm",
-                "id",
-                "Firm id",
-                self.firm.iter().map(|&x| i64::from(firm_ids[x as usize])).collect(),
-            )
+            .int("firm", "id", "Firm id", self.firm.iter().map(|&x| i64::from(firm_ids[x as usize])).collect())
             .int("person", "id", "Person id (founder), -1 if none", self.person.clone())
             .int("investor", "id", "GP fund id; -1 the guidance fund directly; -2 none", self.investor.clone())
             .labels(
